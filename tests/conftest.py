@@ -1,0 +1,231 @@
+"""The suite's frame: which copy of the workbook is under test, the databases, the grade table.
+
+``--workbook-root PATH`` (or ``WORKBOOK_ROOT``) points every day's checks at a student's copy;
+each day's tests reach the day's code through the ``workbook`` and ``day`` fixtures, never by
+importing a reference copy. Every run ends with a passed/total table per day, and
+``--grade-json FILE`` writes it as JSON for graders looping over submissions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from collections import Counter, defaultdict
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pymysql
+import pytest
+
+from tests.workbook import DAYS, REPO, Workbook
+
+TESTS = Path(__file__).resolve().parent
+MYSQL_SERVER_URL = os.environ.get("WORKBOOK_MYSQL_URL", "mysql://root:@127.0.0.1:3306/")
+WORKBOOK_KEY = pytest.StashKey[Workbook]()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("workbook")
+    group.addoption(
+        "--workbook-root",
+        default=os.environ.get("WORKBOOK_ROOT"),
+        metavar="PATH",
+        help="run the checks against the day folders under PATH (or PATH itself, a day folder) "
+        "instead of the reference copies; default: $WORKBOOK_ROOT, else the repository",
+    )
+    group.addoption(
+        "--grade-json",
+        metavar="FILE",
+        help="write the per-day score table to FILE as JSON",
+    )
+
+
+def pytest_configure(config):
+    root = config.getoption("--workbook-root") or REPO
+    workbook = Workbook(root)
+    if not workbook.folders:
+        raise pytest.UsageError(f"--workbook-root {root}: no day folder found there")
+    workbook.install()
+    config.stash[WORKBOOK_KEY] = workbook
+    config.pluginmanager.register(GradeBook(config, workbook), "workbook-grade")
+
+
+def pytest_report_header(config):
+    workbook = config.stash[WORKBOOK_KEY]
+    kind = "the reference copy" if workbook.is_reference else "a submitted copy"
+    lines = [f"workbook under test: {workbook.root} ({kind})"]
+    if not workbook.is_reference:
+        lines += [f"  {day}: {folder}" for day, folder in workbook.folders.items()]
+    return lines
+
+
+def day_of(path: Path) -> str:
+    """The score-table row a test file belongs to: its folder under tests/, or 'workbook'."""
+    parts = Path(path).resolve().relative_to(TESTS).parts
+    return parts[0] if len(parts) > 1 else "workbook"
+
+
+def pytest_collection_modifyitems(config, items):
+    workbook = config.stash[WORKBOOK_KEY]
+    for item in items:
+        day = day_of(item.path)
+        if day in DAYS and not workbook.has(day):
+            reason = f"no {day}/ folder under {workbook.root}"
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+class GradeBook:
+    """Records one outcome per test and prints the per-day table at the end of the run."""
+
+    def __init__(self, config: pytest.Config, workbook: Workbook):
+        self.config, self.workbook = config, workbook
+        self.outcomes: dict[str, str] = {}
+
+    def pytest_runtest_logreport(self, report):
+        # A failure in any phase fails the test; a skip in setup or call skips it.
+        if self.outcomes.get(report.nodeid) in ("failed", "skipped"):
+            return
+        if report.failed:
+            self.outcomes[report.nodeid] = "failed"
+        elif report.skipped:
+            self.outcomes[report.nodeid] = "skipped"
+        elif report.when == "call":
+            self.outcomes[report.nodeid] = "passed"
+
+    def table(self) -> dict[str, dict[str, int]]:
+        """{row: {passed, failed, skipped, total}}, rows in day order."""
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for nodeid, outcome in self.outcomes.items():
+            counts[day_of(self.config.rootpath / nodeid.split("::", 1)[0])][outcome] += 1
+        order = [*DAYS, "notebooks", "workbook"]
+        rows = sorted(counts, key=lambda d: (order.index(d) if d in order else len(order), d))
+        return {
+            row: {
+                "passed": counts[row]["passed"],
+                "failed": counts[row]["failed"],
+                "skipped": counts[row]["skipped"],
+                "total": counts[row]["passed"] + counts[row]["failed"],
+            }
+            for row in rows
+        }
+
+    def pytest_terminal_summary(self, terminalreporter):
+        table = self.table()
+        if not table:
+            return
+        write = terminalreporter.write_line
+        terminalreporter.section("workbook grade")
+        write(f"copy under test: {self.workbook.root}")
+        write(f"{'day':<14}{'passed':>8}{'total':>8}{'score':>8}{'skipped':>9}")
+        for row, n in table.items():
+            score = f"{100 * n['passed'] / n['total']:.0f}%" if n["total"] else "-"
+            write(f"{row:<14}{n['passed']:>8}{n['total']:>8}{score:>8}{n['skipped']:>9}")
+        path = self.config.getoption("--grade-json")
+        if path:
+            payload = {"workbook_root": str(self.workbook.root), "days": table}
+            Path(path).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+            write(f"grade written to {path}")
+
+
+# --- fixtures ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def workbook(pytestconfig) -> Workbook:
+    """The workbook under test: ``workbook.load(day, "orm")`` imports a day's module."""
+    return pytestconfig.stash[WORKBOOK_KEY]
+
+
+@pytest.fixture
+def day(request) -> str:
+    """The day whose checks this test is: the folder it lives in under tests/."""
+    return day_of(request.path)
+
+
+def _required(variable: str) -> bool:
+    return os.environ.get(variable, "").strip() not in ("", "0")
+
+
+class MySQLServer:
+    """A reachable MySQL/MariaDB server on which each test gets a database of its own."""
+
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 3306
+        self.user = parts.username or "root"
+        self.password = parts.password or ""
+        self.prefix = f"workbook_test_{secrets.token_hex(3)}_"
+
+    def _connect(self):
+        return pymysql.connect(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            connect_timeout=3,
+            autocommit=True,
+        )
+
+    def execute(self, sql: str) -> list[tuple]:
+        connection = self._connect()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET SESSION lock_wait_timeout = 10")
+                cursor.execute(sql)
+                return list(cursor.fetchall())
+        finally:
+            connection.close()
+
+    def create_database(self) -> str:
+        name = self.prefix + secrets.token_hex(4)
+        self.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        return name
+
+    def drop_database(self, name: str) -> None:
+        self.execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+    def url(self, database: str) -> str:
+        return f"mysql://{self.user}:{self.password}@{self.host}:{self.port}/{database}"
+
+
+@pytest.fixture(scope="session")
+def mysql_server() -> MySQLServer:
+    """The MySQL/MariaDB server, or a skip (a failure with WORKBOOK_REQUIRE_MYSQL=1)."""
+    server = MySQLServer(MYSQL_SERVER_URL)
+    try:
+        server.execute("SELECT 1")
+    except pymysql.MySQLError as exc:
+        message = f"no MySQL/MariaDB server answers at {MYSQL_SERVER_URL}: {exc}"
+        if _required("WORKBOOK_REQUIRE_MYSQL"):
+            pytest.fail(message + " (WORKBOOK_REQUIRE_MYSQL=1)")
+        pytest.skip(message)
+    yield server
+    for (name,) in server.execute(f"SHOW DATABASES LIKE '{server.prefix}%'"):
+        server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("mysql", marks=pytest.mark.mysql)])
+def db_url(request, tmp_path) -> str:
+    """An empty database on each backend: an SQLite file, then a fresh MySQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    server = request.getfixturevalue("mysql_server")
+    name = server.create_database()
+    yield server.url(name)
+    server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Debian's Chromium, or a skip (a failure with WORKBOOK_REQUIRE_BROWSER=1)."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "no Chromium installed (apt-get install chromium)"
+        if _required("WORKBOOK_REQUIRE_BROWSER"):
+            pytest.fail(message + " (WORKBOOK_REQUIRE_BROWSER=1)")
+        pytest.skip(message)
+    return path

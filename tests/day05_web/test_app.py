@@ -1,0 +1,133 @@
+"""The app: the response factory turns every kind of return value into the right response,
+Jinja2 escapes and dates, and a database that cannot be reached is a 503."""
+
+import time
+
+import pytest
+from aiohttp import web
+
+from tests.day05_web.fixtures import *
+
+MADE_BY_HAND = web.Response(text="made by hand", status=201, headers={"X-Made": "by hand"})
+
+RETURNS = [
+    # (what the handler returns, status, content type, body)
+    pytest.param(MADE_BY_HAND, 201, "text/plain", b"made by hand", id="a response, as it is"),
+    pytest.param(b"\x00\xffraw", 200, "application/octet-stream", b"\x00\xffraw", id="bytes"),
+    pytest.param("<p>héllo</p>", 200, "text/html", "<p>héllo</p>".encode(), id="str as HTML"),
+    pytest.param({"name": "博客 ✓", "n": 1}, 200, "application/json", None, id="dict as JSON"),
+    pytest.param(204, 204, None, b"", id="int as a status"),
+    pytest.param((418, "I'm a teapot"), 418, "text/plain", b"I'm a teapot", id="(status, text)"),
+]
+
+
+@pytest.mark.parametrize("value, status, content_type, body", RETURNS)
+async def test_the_response_factory_turns_each_kind_of_return_value_into_its_response(
+    coroweb, serve, value, status, content_type, body
+):
+    @coroweb.get("/returns")
+    async def returns():
+        return value
+
+    response = await (await serve(returns)).get("/returns")
+    assert response.status == status
+    if content_type:
+        assert response.content_type == content_type
+    if body is not None:
+        assert await response.read() == body
+
+
+async def test_a_redirect_string_is_a_302_to_that_path(coroweb, serve):
+    @coroweb.get("/old")
+    async def old():
+        return "redirect:/new?from=old"
+
+    response = await (await serve(old)).get("/old", allow_redirects=False)
+    assert response.status == 302
+    assert response.headers["Location"] == "/new?from=old"
+
+
+async def test_json_answers_are_utf8_not_ascii_escaped(coroweb, serve):
+    @coroweb.get("/api/name")
+    async def name():
+        return {"name": "博客 ✓"}
+
+    response = await (await serve(name)).get("/api/name")
+    assert response.charset == "utf-8"
+    assert "博客 ✓".encode() in await response.read()
+    assert await response.json() == {"name": "博客 ✓"}
+
+
+async def test_a_dict_with_a_template_is_rendered_escaped_with_its_values(coroweb, serve):
+    blog = {
+        "id": "b1",
+        "name": "<script>alert(1)</script>",
+        "user_name": "Ann",
+        "summary": "Summary & more",
+        "content": "Text",
+        "created_at": time.time() - 3 * 3600 - 60,
+    }
+
+    @coroweb.get("/page")
+    async def page():
+        return {"__template__": "blog.html", "blog": blog}
+
+    response = await (await serve(page)).get("/page")
+    html = await response.text()
+    assert response.status == 200 and response.content_type == "text/html"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+    assert "Summary &amp; more" in html
+    assert "3 hours ago" in html
+
+
+async def test_a_return_value_the_factory_does_not_know_is_a_server_error(coroweb, serve):
+    # Forgetting to return is a bug: it must not pass for an empty page.
+    @coroweb.get("/forgot")
+    async def forgot():
+        pass
+
+    response = await (await serve(forgot)).get("/forgot")
+    assert response.status == 500
+
+
+@pytest.mark.parametrize(
+    "seconds_ago, expected",
+    [
+        (5, "just now"),
+        (61, "1 minute ago"),
+        (45 * 60, "45 minutes ago"),
+        (3600 + 60, "1 hour ago"),
+        (3 * 3600 + 60, "3 hours ago"),
+        (86400 + 60, "1 day ago"),
+        (2 * 86400 + 60, "2 days ago"),
+    ],
+)
+def test_the_datetime_filter_says_how_long_ago(workbook, day, seconds_ago, expected):
+    datetime_filter = workbook.load(day, "app").datetime_filter
+    assert datetime_filter(time.time() - seconds_ago) == expected
+
+
+def test_the_datetime_filter_gives_a_date_for_older_times(workbook, day):
+    datetime_filter = workbook.load(day, "app").datetime_filter
+    # Noon UTC on 14 March 2021: that date in every time zone from UTC-11 to UTC+11.
+    assert datetime_filter(1615723200.0) == "2021-03-14"
+
+
+@pytest.mark.parametrize(
+    "path, content_type", [("/api/down", "application/json"), ("/down", "text/html")]
+)
+async def test_a_database_that_cannot_be_reached_is_a_503_json_for_the_api_a_page_otherwise(
+    workbook, day, coroweb, serve, path, content_type
+):
+    orm = workbook.load(day, "orm")
+
+    @coroweb.get(path)
+    async def down():
+        raise orm.DatabaseUnavailableError("cannot reach 127.0.0.1:3306")
+
+    response = await (await serve(down)).get(path)
+    assert response.status == 503
+    assert response.content_type == content_type
+    if content_type == "application/json":
+        assert (await response.json())["error"] == "database:unavailable"

@@ -1,0 +1,48 @@
+"""The write route needs ``Authorization: Bearer <token>``; reading needs nothing."""
+
+import pytest
+
+from tests.day02.conftest import TOKEN
+
+
+async def test_creating_a_note_without_a_token_is_401_with_a_bearer_challenge(client):
+    response = await client.post("/notes", json={"title": "sneaky"})
+    assert response.status == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert "Authorization" in (await response.json())["message"]
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer wrong-token", f"Bearer {TOKEN}x", f"Basic {TOKEN}", "Bearer", TOKEN, "Bearer  "],
+)
+async def test_any_other_authorization_is_401_and_creates_nothing(client, authorization):
+    response = await client.post(
+        "/notes", json={"title": "sneaky"}, headers={"Authorization": authorization}
+    )
+    assert response.status == 401
+    assert (await (await client.get("/notes")).json())["notes"] == []
+
+
+async def test_the_bearer_scheme_is_case_insensitive(client):
+    response = await client.post(
+        "/notes", json={"title": "ok"}, headers={"Authorization": f"bearer {TOKEN}"}
+    )
+    assert response.status == 201
+
+
+@pytest.mark.parametrize("path", ["/", "/notes", "/notes/1"])
+async def test_reading_needs_no_token(client, add_note, path):
+    await add_note()
+    response = await client.get(path)
+    assert response.status == 200
+
+
+async def test_the_token_can_come_from_the_notes_token_environment_variable(
+    aiohttp_client, workbook, day, monkeypatch
+):
+    monkeypatch.setenv("NOTES_TOKEN", "from-the-environment")
+    client = await aiohttp_client(workbook.load(day, "app").create_app())
+    headers = {"Authorization": "Bearer from-the-environment"}
+    response = await client.post("/notes", json={"title": "t"}, headers=headers)
+    assert response.status == 201

@@ -1,0 +1,69 @@
+"""The nine steps of the HTTP cycle are visible: every response carries them in ``X-Trace``
+(``<step> <who>`` pairs separated by ``;``), and the server logs them with their details."""
+
+import logging
+import re
+
+import pytest
+
+
+def steps(response) -> list[tuple[int, str]]:
+    """The X-Trace header as (step number, who) pairs."""
+    pairs = [part.strip().split(" ", 1) for part in response.headers["X-Trace"].split(";")]
+    return [(int(number), who) for number, who in pairs]
+
+
+async def test_reading_a_note_walks_through_all_nine_steps_in_order(client, add_note):
+    note = await add_note()
+    numbers = [n for n, _ in steps(await client.get(f"/notes/{note['id']}"))]
+    assert numbers == sorted(numbers)
+    assert set(numbers) == set(range(1, 10))
+
+
+async def test_creating_a_note_walks_through_all_nine_steps_in_order(client, auth):
+    response = await client.post("/notes", json={"title": "traced"}, headers=auth)
+    numbers = [n for n, _ in steps(response)]
+    assert numbers == sorted(numbers)
+    assert set(numbers) == set(range(1, 10))
+
+
+async def test_step_3_is_recorded_by_the_middlewares_the_request_passes(client):
+    response = await client.get("/notes")
+    middlewares = {fn.__name__ for fn in client.app.middlewares}
+    step_3 = [who for n, who in steps(response) if n == 3]
+    assert len(step_3) >= 2
+    assert set(step_3) <= middlewares
+
+
+async def test_an_error_from_the_handler_is_still_traced_to_the_response(client):
+    response = await client.get("/notes/404")
+    assert response.status == 404
+    numbers = [n for n, _ in steps(response)]
+    assert numbers == sorted(numbers)
+    # The handler ran (4, 5) and asked the store (6), but returned no data (no 7).
+    assert {1, 2, 3, 4, 6, 8, 9} <= set(numbers) and 7 not in numbers
+
+
+async def test_a_path_with_no_route_skips_the_handler_steps(client):
+    numbers = [n for n, _ in steps(await client.get("/no/such/page"))]
+    assert {1, 2, 8, 9} <= set(numbers)
+    assert not {4, 5, 6, 7} & set(numbers)
+
+
+async def test_the_server_log_shows_the_nine_steps_of_a_request(client, add_note, caplog):
+    note = await add_note()
+    caplog.set_level(logging.INFO)
+    await client.get(f"/notes/{note['id']}")
+    log = caplog.text
+    assert f"GET /notes/{note['id']}" in log
+    for number in range(1, 10):
+        assert re.search(rf"^\s+{number} \S", log, re.M), f"step {number} is not in the log"
+
+
+@pytest.mark.parametrize(
+    "path, status", [("/notes", 200), ("/notes/abc", 400), ("/no/such/page", 404)]
+)
+async def test_the_access_log_has_method_path_status_and_milliseconds(client, caplog, path, status):
+    caplog.set_level(logging.INFO)
+    await client.get(path)
+    assert re.search(rf"GET {re.escape(path)} {status} \d+\.\d+ ms", caplog.text)

@@ -1,0 +1,88 @@
+"""Signed session cookies: the browser keeps who is signed in, the server checks the signature.
+
+The cookie holds a user id, an expiry time and a fingerprint of the user's password hash,
+signed with HMAC-SHA256 and the site's secret. Notice what that buys: nothing is stored on the
+server (any worker can read any cookie), no one without the secret can forge or alter a cookie,
+and changing a password changes the fingerprint, which ends every older session.
+"""
+
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+
+from aiohttp import web
+
+COOKIE_NAME = "awesession"
+
+
+def _mac(secret: str, purpose: str, message: str) -> str:
+    # The purpose keeps the secret's two uses apart: a fingerprint never passes as a signature.
+    data = f"{purpose}\n{message}".encode()
+    return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
+
+
+def password_fingerprint(passwd: str, secret: str) -> str:
+    """A short keyed digest of a stored password hash: it changes when the password does."""
+    return _mac(secret, "password", passwd)[:16]
+
+
+@dataclass(frozen=True)
+class Session:
+    """What a valid cookie says: whose session it is, until when, for which password hash."""
+
+    user_id: str
+    expires: int
+    fingerprint: str
+
+    def matches(self, passwd: str, secret: str) -> bool:
+        """Whether the session was signed for this password hash (False once it changed)."""
+        return hmac.compare_digest(self.fingerprint, password_fingerprint(passwd, secret))
+
+
+def sign_session(
+    user_id: str, passwd: str, secret: str, max_age: int, *, now: float | None = None
+) -> str:
+    """The cookie value for ``user_id``: ``id.expires.fingerprint.signature``."""
+    expires = int((time.time() if now is None else now) + max_age)
+    payload = f"{user_id}.{expires}.{password_fingerprint(passwd, secret)}"
+    return f"{payload}.{_mac(secret, 'session', payload)}"
+
+
+def read_session(value: str | None, secret: str, *, now: float | None = None) -> Session | None:
+    """The session in a cookie value; None if it is missing, garbled, tampered with or expired."""
+    try:
+        payload, signature = value.rsplit(".", 1)
+        user_id, expires, fingerprint = payload.rsplit(".", 2)
+        expires = int(expires)
+    except (AttributeError, ValueError):
+        return None
+    # Bytes, because compare_digest refuses str with non-ASCII characters (cookies may have them).
+    expected = _mac(secret, "session", payload).encode()
+    if not hmac.compare_digest(signature.encode("utf-8", "replace"), expected):
+        return None
+    if expires <= (time.time() if now is None else now):
+        return None
+    return Session(user_id, expires, fingerprint)
+
+
+def start_session(
+    response: web.StreamResponse, request: web.Request, user_id: str, passwd: str, config
+) -> None:
+    """Sign a user in: set the session cookie, as ``config`` (secret, max age, Secure) says."""
+    value = sign_session(user_id, passwd, config.secret, config.session_max_age)
+    response.set_cookie(
+        COOKIE_NAME,
+        value,
+        max_age=config.session_max_age,
+        path="/",
+        httponly=True,  # page scripts cannot read it, so an XSS bug cannot steal it
+        samesite="Lax",  # other sites' forms and fetches do not carry it
+        # Secure: sent over HTTPS only. request.secure is true behind a trusted HTTPS proxy too.
+        secure=config.secure_cookie == "always" or request.secure,
+    )
+
+
+def end_session(response: web.StreamResponse) -> None:
+    """Sign out: tell the browser to drop the session cookie."""
+    response.del_cookie(COOKIE_NAME, path="/", httponly=True, samesite="Lax")

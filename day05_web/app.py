@@ -1,6 +1,6 @@
 """The application: ``create_app`` wires coroweb, the middlewares, Jinja2 and the database.
 
-Notice the response middleware: it is the one place where a handler's plain return value (a
+Notice ``response_factory``: it is the one place where a handler's plain return value (a
 dict, a str, bytes, an int...) becomes an HTTP response, and where an ``APIError`` becomes
 JSON with its real status. The server (``python -m``) and the tests build the same app.
 """
@@ -20,6 +20,7 @@ from .apis import APIError
 from .coroweb import add_routes, add_static
 from .models import Blog, Comment, User
 from .orm import DatabaseUnavailableError, close_pool, create_pool, create_tables
+from .tracing import record, send, trace, trace_queries
 
 HERE = Path(__file__).resolve().parent
 INSTANCE = HERE / "instance"  # git-ignored: the default database lives here
@@ -84,21 +85,57 @@ def json_response(data, status: int = 200) -> web.Response:
 
 
 @web.middleware
-async def response_factory(request: web.Request, handler):
+async def access_log(request: web.Request, handler) -> web.StreamResponse:
+    """Log one line per request: method, path, status and the time it took, in milliseconds."""
+    record(request, 3, "access_log", "clock started")
+    started = time.perf_counter()
+    status = 500  # what aiohttp answers when a handler fails with anything but an HTTP error
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        elapsed = (time.perf_counter() - started) * 1000
+        log.info("%s %s %d %.2f ms", request.method, request.path_qs, status, elapsed)
+
+
+@web.middleware
+async def response_factory(request: web.Request, handler) -> web.StreamResponse:
     """Steps 7 and 8: turn what the handler returned, or raised, into a response."""
+    record(request, 3, "response_factory", "the handler's return value will become a response")
+    name = request.match_info.handler.__name__
     try:
         result = await handler(request)
     except APIError as exc:
-        return json_response(exc.to_json(), status=exc.status)
+        record(request, 7, name, f"raised {type(exc).__name__}({exc.data!r})")
+        response = json_response(exc.to_json(), status=exc.status)
     except DatabaseUnavailableError as exc:
-        log.error("database unavailable: %s", exc)
-        if request.path.startswith("/api/"):
-            message = "the database cannot be reached; try again later"
-            return json_response(
-                {"error": "database:unavailable", "data": "", "message": message}, 503
-            )
-        return render(request, "unavailable.html", {}, status=503)
-    return to_response(request, result)
+        record(request, 7, name, "raised DatabaseUnavailableError")
+        log.error("%s %s: %s", request.method, request.path_qs, exc)
+        response = unavailable(request)
+    else:
+        record(request, 7, name, f"returned {describe(result)}")
+        response = to_response(request, result)
+    content_type = response.headers.get("Content-Type", "no body")
+    record(request, 8, "response_factory", f"{response.status}, {content_type}")
+    return response
+
+
+def describe(result) -> str:
+    if isinstance(result, dict) and "__template__" in result:
+        return f"a dict for the template {result['__template__']!r}"
+    return f"a {type(result).__name__}"
+
+
+def unavailable(request: web.Request) -> web.Response:
+    """503: JSON for the API, a short page for a browser."""
+    if request.path.startswith("/api/"):
+        message = "the database cannot be reached; try again later"
+        return json_response({"error": "database:unavailable", "data": "", "message": message}, 503)
+    return render(request, "unavailable.html", {}, status=503)
 
 
 def to_response(request: web.Request, result) -> web.StreamResponse:
@@ -109,7 +146,7 @@ def to_response(request: web.Request, result) -> web.StreamResponse:
         case bytes():
             return web.Response(body=result, content_type="application/octet-stream")
         case str() if result.startswith("redirect:"):
-            raise web.HTTPFound(result.removeprefix("redirect:"))
+            return web.Response(status=302, headers={"Location": result.removeprefix("redirect:")})
         case str():
             return web.Response(text=result, content_type="text/html")
         case {"__template__": str(template)}:
@@ -141,9 +178,10 @@ async def database(app: web.Application):
 
 def create_app(db_url: str | None = None) -> web.Application:
     """The blog's application, on ``db_url`` or the default SQLite file."""
-    app = web.Application(middlewares=[response_factory])
+    app = web.Application(middlewares=[trace, access_log, response_factory])
     app[DB_URL] = database_url(db_url)
-    app.cleanup_ctx.append(database)
+    app.on_response_prepare.append(send)
+    app.cleanup_ctx.extend([trace_queries, database])
     init_jinja2(app)
     add_routes(app, handlers)
     add_static(app)

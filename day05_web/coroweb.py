@@ -6,11 +6,13 @@ handler's signature is read once, at registration, and each request only fills t
 it names, from the path, the query string and the body, converted by their annotations.
 """
 
+import functools
 import importlib
 import inspect
 import json
 import math
 import re
+import reprlib
 import types
 import typing
 from collections import defaultdict
@@ -19,6 +21,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .apis import APIError, APIValueError
+from .tracing import record
 
 STATIC = Path(__file__).resolve().parent / "static"
 BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
@@ -181,6 +184,10 @@ class RequestHandler:
             for name, values in given.items():
                 if name not in kwargs:
                     kwargs[name] = convert(Param(name, None, False, True), values)
+        name = self.fn.__name__
+        shown = ", ".join(f"{k}={reprlib.repr(v)}" for k, v in kwargs.items() if k != "request")
+        record(request, 4, "RequestHandler", f"{name}({shown})")
+        record(request, 5, name, "the controller runs")
         result = self.fn(**kwargs)
         return await result if inspect.isawaitable(result) else result
 
@@ -247,8 +254,15 @@ def add_route(app: web.Application, fn) -> None:
     method, path = getattr(fn, "__method__", None), getattr(fn, "__route__", None)
     if method is None or path is None:
         raise TypeError(f"{fn!r} is not a handler: label it with @get(path) or @post(path)")
-    # aiohttp wants a coroutine function: the bound method is one, the instance is not.
-    app.router.add_route(method, path, RequestHandler(fn).__call__)
+    handler = RequestHandler(fn)
+
+    # aiohttp wants a coroutine function, and the router, the trace and the middlewares see
+    # this one: functools.wraps gives it fn's name, labels and docstring.
+    @functools.wraps(fn)
+    async def handle(request: web.Request):
+        return await handler(request)
+
+    app.router.add_route(method, path, handle)
 
 
 def add_routes(app: web.Application, module, package: str | None = None) -> None:

@@ -1,11 +1,14 @@
 """The app: the response factory turns every kind of return value into the right response,
 Jinja2 escapes and dates, and a database that cannot be reached is a 503."""
 
+import logging
+import re
 import time
 
 import pytest
 from aiohttp import web
 
+from tests.day02.test_trace import steps
 from tests.day05_web.fixtures import *
 
 MADE_BY_HAND = web.Response(text="made by hand", status=201, headers={"X-Made": "by hand"})
@@ -131,3 +134,34 @@ async def test_a_database_that_cannot_be_reached_is_a_503_json_for_the_api_a_pag
     assert response.content_type == content_type
     if content_type == "application/json":
         assert (await response.json())["error"] == "database:unavailable"
+
+
+# --- the nine steps, carried from day 2 ----------------------------------------------------
+
+
+async def test_a_page_walks_the_nine_steps_in_order_with_its_sql_at_step_6(serve):
+    client = await serve()
+    response = await client.get("/")
+    numbers = [n for n, _ in steps(response)]
+    assert numbers == sorted(numbers)
+    assert set(numbers) == set(range(1, 10))
+    assert {who for n, who in steps(response) if n == 6} == {"orm"}
+    assert {who for n, who in steps(response) if n == 4} == {"RequestHandler"}
+
+
+async def test_an_api_error_is_traced_from_the_handler_to_the_response(serve):
+    response = await (await serve()).get("/api/blogs?limit=0")
+    assert response.status == 400
+    numbers = [n for n, _ in steps(response)]
+    # The controller ran (5) and raised before asking the database (no 6).
+    assert numbers == sorted(numbers)
+    assert {1, 2, 3, 4, 5, 7, 8, 9} <= set(numbers) and 6 not in numbers
+
+
+async def test_the_server_log_shows_each_step_and_the_sql_the_page_ran(serve, caplog):
+    client = await serve()
+    caplog.set_level(logging.INFO)
+    await client.get("/api/blogs?limit=5")
+    assert re.search(r"^\s+4 RequestHandler\s+api_blogs\(limit=5\)", caplog.text, re.M)
+    assert re.search(r"^\s+6 orm\s+SELECT", caplog.text, re.M | re.I)
+    assert re.search(r"GET /api/blogs\?limit=5 200 \d+\.\d+ ms", caplog.text)

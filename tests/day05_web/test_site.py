@@ -1,5 +1,6 @@
 """The site: pages and JSON from the database on both backends, and `python -m` serving it."""
 
+import asyncio
 import json
 import socket
 import subprocess
@@ -94,6 +95,72 @@ async def test_the_api_answers_one_blog_by_id_and_a_404_for_an_unknown_one(site,
     response = await site.get("/api/blogs/no-such-id")
     assert response.status == 404
     assert (await response.json())["error"] == "value:notfound"
+
+
+# --- a database that goes away ------------------------------------------------------------
+
+
+class Relay:
+    """A TCP relay in front of the MySQL server, which the test cuts as a network failure would."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port, self.local_port = host, port, 0
+        self.server, self.writers, self.tasks = None, [], []
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self.relay, "127.0.0.1", self.local_port)
+        self.local_port = self.server.sockets[0].getsockname()[1]
+
+    async def relay(self, client_reader, client_writer) -> None:
+        server_reader, server_writer = await asyncio.open_connection(self.host, self.port)
+        self.writers += [client_writer, server_writer]
+        copies = [pipe(client_reader, server_writer), pipe(server_reader, client_writer)]
+        task = asyncio.gather(*copies)
+        self.tasks.append(task)
+        await task
+
+    async def cut(self) -> None:
+        self.server.close()
+        await self.server.wait_closed()
+        for writer in self.writers:
+            writer.close()
+        await asyncio.gather(*self.tasks)
+        self.writers, self.tasks = [], []
+
+
+async def pipe(reader, writer) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except OSError:
+        pass  # the other side was cut: this copy is over
+    finally:
+        writer.close()
+
+
+@pytest.mark.mysql
+async def test_a_database_that_goes_away_is_a_503_and_the_site_recovers_when_it_is_back(
+    mysql_server, serve
+):
+    relay = Relay(mysql_server.host, mysql_server.port)
+    await relay.start()
+    name = mysql_server.create_database()
+    user, password = mysql_server.user, mysql_server.password
+    try:
+        client = await serve(
+            db_url=f"mysql://{user}:{password}@127.0.0.1:{relay.local_port}/{name}"
+        )
+        assert (await client.get("/api/blogs")).status == 200
+        await relay.cut()
+        api, page = await client.get("/api/blogs"), await client.get("/")
+        assert (api.status, page.status) == (503, 503)
+        assert (await api.json())["error"] == "database:unavailable"
+        assert page.content_type == "text/html"
+        await relay.start()  # on the same port: the server is back
+        assert (await client.get("/api/blogs")).status == 200
+    finally:
+        await relay.cut()
 
 
 # --- python -m ---------------------------------------------------------------------------

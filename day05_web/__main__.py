@@ -8,6 +8,7 @@ Notice that the server runs exactly the app the tests run: ``create_app`` builds
 
 import argparse
 import asyncio
+import logging
 import sys
 
 from aiohttp import web
@@ -46,7 +47,9 @@ async def seed(db_url: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog=f"python -m {__package__}", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {__package__}", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("command", nargs="?", choices=["serve", "seed"], default="serve")
     parser.add_argument("--db", help="database URL (default: an SQLite file in instance/)")
     parser.add_argument("--host", default="127.0.0.1")
@@ -56,7 +59,11 @@ def main() -> None:
         if options.command == "seed":
             asyncio.run(seed(database_url(options.db)))
         else:
-            web.run_app(create_app(options.db), host=options.host, port=options.port)
+            # INFO shows the access log and the nine-step trace of every request.
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+            app = create_app(options.db)
+            # access_log=None: the access_log middleware replaces aiohttp's own access log.
+            web.run_app(app, host=options.host, port=options.port, access_log=None)
     except DatabaseError as exc:
         sys.exit(f"database error: {exc}")
 

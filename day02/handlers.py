@@ -77,7 +77,7 @@ def text_field(fields: Mapping, name: str, longest: int, required: bool = True) 
 
 async def index(request: web.Request) -> str:
     """GET /: an HTML page with the newest notes and the app's routes, read from the router."""
-    record(request, 4, "index", "no parameters")
+    record(request, 4, "index", "no parameters to read")
     record(request, 5, "index", "show the 10 newest notes")
     notes = request.app[STORE].search(limit=10)
     record(request, 6, "store", f"search(limit=10) -> {len(notes)} notes")
@@ -93,12 +93,12 @@ async def index(request: web.Request) -> str:
 
 async def list_notes(request: web.Request) -> dict:
     """GET /notes?q=text&limit=N: the newest notes, optionally only those containing q."""
+    record(request, 4, "list_notes", "read q and limit from the query string")
     text = request.query.get("q", "")
     limit = whole_number("limit", request.query.get("limit", "20"))
     if not 1 <= limit <= LIMIT_MAX:
         raise web.HTTPBadRequest(text=f"limit must be from 1 to {LIMIT_MAX}, not {limit}")
-    record(request, 4, "list_notes", f"query string -> q={text!r}, limit={limit}")
-    record(request, 5, "list_notes", "find the newest matching notes")
+    record(request, 5, "list_notes", f"find at most {limit} notes containing {text!r}")
     notes = request.app[STORE].search(text, limit)
     record(request, 6, "store", f"search({text!r}, {limit}) -> {len(notes)} notes")
     return {"notes": [note.as_dict() for note in notes]}
@@ -107,8 +107,8 @@ async def list_notes(request: web.Request) -> dict:
 async def get_note(request: web.Request) -> dict:
     """GET /notes/{id}: one note, or a 404."""
     raw = request.match_info["id"]
+    record(request, 4, "get_note", f"read the id {raw!r} from the path")
     note_id = whole_number("the note id", raw)
-    record(request, 4, "get_note", f"path -> id {raw!r} read as the int {note_id}")
     record(request, 5, "get_note", f"look up note {note_id}")
     note = request.app[STORE].get(note_id)
     record(request, 6, "store", f"get({note_id}) -> {'found' if note else 'None'}")
@@ -120,11 +120,11 @@ async def get_note(request: web.Request) -> dict:
 @needs_token
 async def create_note(request: web.Request) -> web.Response:
     """POST /notes with a JSON object or a form: {title, body (optional)}."""
+    record(request, 4, "create_note", f"read the fields of the {request.content_type} body")
     fields = await read_fields(request)
     title = text_field(fields, "title", TITLE_MAX)
     body = text_field(fields, "body", BODY_MAX, required=False)
-    record(request, 4, "create_note", f"{request.content_type} body -> title and body")
-    record(request, 5, "create_note", "the fields are valid: store a new note")
+    record(request, 5, "create_note", f"title {title!r} is valid: store a new note")
     note = request.app[STORE].create(title, body)
     record(request, 6, "store", f"create({title!r}, ...) -> note {note.id}")
     location = str(request.app.router["note"].url_for(id=str(note.id)))

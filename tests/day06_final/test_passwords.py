@@ -76,8 +76,8 @@ async def test_hashing_leaves_the_event_loop_free_to_serve_others(passwords, ste
     task = asyncio.create_task(work)
     turns = 0
     while not task.done():
-        # Each turn is the loop serving someone else. Hashing on the loop itself would finish
-        # inside the task's first step, before this coroutine got a single turn.
+        # Each turn is the loop serving someone else while the hash is computed. Hashing on the
+        # loop itself would run the whole hash in the task's first step: one turn, no more.
         turns += 1
         await asyncio.sleep(0)
     assert turns > 1

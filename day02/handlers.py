@@ -1,8 +1,9 @@
 """The handlers of the notes app: the controllers of the cycle, one per route.
 
 Each handler does steps 4 to 6 in the open and records them: it reads and checks its
-parameters (4), runs the logic (5) and calls the store (6), then returns plain data (7): a
-``str`` of HTML or a ``dict`` for JSON, which the ``respond`` middleware makes a response of.
+parameters (4), runs the logic (5) and calls the store (6), then returns (7) a ``str`` of
+HTML or a ``dict`` for JSON, which the ``respond`` middleware makes a response of, or a
+response it built itself when it needs a status of its own (a 201, a 303).
 Bad input raises an HTTP error (a 4xx) whose text names the problem; a 500 would be a bug.
 """
 
@@ -39,7 +40,8 @@ async def read_fields(request: web.Request) -> Mapping:
     if request.content_type == "application/json":
         try:
             fields = await request.json()
-        except ValueError as exc:  # not JSON at all, or bytes that are not UTF-8
+        # ValueError: not JSON, or bytes not in the charset; LookupError: no such charset.
+        except (ValueError, LookupError) as exc:
             raise web.HTTPBadRequest(text=f"the body is not valid JSON: {exc}") from None
         if not isinstance(fields, dict):
             kind = type(fields).__name__
@@ -48,7 +50,7 @@ async def read_fields(request: web.Request) -> Mapping:
     if request.content_type in FORM_TYPES:
         try:
             return await request.post()
-        except ValueError as exc:
+        except (ValueError, LookupError) as exc:
             raise web.HTTPBadRequest(text=f"the form body cannot be read: {exc}") from None
     raise web.HTTPUnsupportedMediaType(
         text=f"a body of type {request.content_type!r} is not understood: "
@@ -57,10 +59,10 @@ async def read_fields(request: web.Request) -> Mapping:
 
 
 def text_field(fields: Mapping, name: str, longest: int, required: bool = True) -> str:
-    if name not in fields and not required:
-        return ""
     if name not in fields:
-        raise web.HTTPBadRequest(text=f"{name} is missing")
+        if required:
+            raise web.HTTPBadRequest(text=f"{name} is missing")
+        return ""
     value = fields[name]
     if not isinstance(value, str):
         raise web.HTTPBadRequest(text=f"{name} must be a string, not {type(value).__name__}")

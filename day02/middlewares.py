@@ -76,8 +76,10 @@ async def require_token(request: web.Request, handler) -> web.StreamResponse:
                 headers={"WWW-Authenticate": "Bearer"},
             )
         # compare_digest takes as long for a near miss as for a wild guess: the response
-        # time does not leak how much of the token was right.
-        if not hmac.compare_digest(token.encode(), request.app[TOKEN].encode()):
+        # time does not leak how much of the token was right. It compares bytes; the
+        # surrogateescape turns back into bytes any header bytes that were not UTF-8.
+        given = token.encode("utf-8", "surrogateescape")
+        if not hmac.compare_digest(given, request.app[TOKEN].encode()):
             raise web.HTTPUnauthorized(
                 text="the bearer token is wrong", headers={"WWW-Authenticate": "Bearer"}
             )

@@ -45,6 +45,21 @@ BAD_NOTES = [
         "title",
     ),
     (
+        "JSON in a charset that does not exist",
+        {"data": b'{"title": "t"}', "headers": {"Content-Type": "application/json; charset=nope"}},
+        400,
+        "nope",
+    ),
+    (
+        "a form in a charset that does not exist",
+        {
+            "data": b"title=t",
+            "headers": {"Content-Type": "application/x-www-form-urlencoded; charset=nope"},
+        },
+        400,
+        "nope",
+    ),
+    (
         "multipart without a boundary",
         {"data": b"--x--", "headers": {"Content-Type": "multipart/form-data"}},
         400,

@@ -1,5 +1,7 @@
 """The write route needs ``Authorization: Bearer <token>``; reading needs nothing."""
 
+import asyncio
+
 import pytest
 
 from tests.day02.conftest import TOKEN
@@ -22,6 +24,19 @@ async def test_any_other_authorization_is_401_and_creates_nothing(client, author
     )
     assert response.status == 401
     assert (await (await client.get("/notes")).json())["notes"] == []
+
+
+async def test_a_token_of_bytes_that_are_not_utf8_is_401_not_a_crash(client):
+    # aiohttp's client will not send such a header, so write the request by hand.
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(
+        b"POST /notes HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer \xff\xfe\r\n"
+        b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    status_line = await reader.readline()
+    writer.close()
+    await writer.wait_closed()
+    assert status_line.startswith(b"HTTP/1.1 401 ")
 
 
 async def test_the_bearer_scheme_is_case_insensitive(client):

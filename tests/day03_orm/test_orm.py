@@ -1,0 +1,492 @@
+"""What a careful user of the ORM relies on, checked on SQLite and on MySQL/MariaDB.
+
+Written against the `orm` module of the day under test, so later days re-run these checks on
+their own copy of orm.py (``from tests.day03_orm.test_orm import *``).
+"""
+
+import asyncio
+import contextlib
+import socket
+import time
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+
+
+@pytest.fixture
+def orm(workbook, day):
+    """The orm module of the day under test."""
+    return workbook.load(day, "orm")
+
+
+@pytest.fixture
+async def db(orm, db_url):
+    """An open pool on an empty database (SQLite, then MySQL), closed after the test."""
+    await orm.create_pool(db_url)
+    yield orm
+    await orm.close_pool()
+
+
+@pytest.fixture
+async def Item(db):
+    """A model with a column of every field type, and its freshly created table."""
+    orm = db
+
+    class Item(orm.Model):
+        __table__ = "items"
+        id = orm.StringField(primary_key=True, ddl="varchar(50)", default=lambda: uuid.uuid4().hex)
+        name = orm.StringField(ddl="varchar(100)", unique=True)
+        done = orm.BooleanField()
+        count = orm.IntegerField()
+        score = orm.FloatField()
+        # The column is "content"; the attribute is "body".
+        body = orm.TextField(name="content", default="")
+        created_at = orm.FloatField(default=time.time)
+
+    await orm.create_tables(Item)
+    return Item
+
+
+async def add(Item, *names: str) -> list:
+    """Save one item per name, with counts 1, 2, 3..."""
+    items = [Item(name=name, count=n) for n, name in enumerate(names, start=1)]
+    for item in items:
+        await item.save()
+    return items
+
+
+def free_port() -> int:
+    """A local port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Relay:
+    """A TCP relay to a server that can be cut, like a pulled cable, and then restored.
+
+    While cut it accepts connections and forwards nothing, so it also plays a server that
+    never answers.
+    """
+
+    def __init__(self, host: str, port: int, *, cut: bool = False):
+        self.target, self.cut = (host, port), cut
+        self.writers: set[asyncio.StreamWriter] = set()
+        self.handlers: set[asyncio.Task] = set()
+
+    async def __aenter__(self):
+        self.server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc_info):
+        self.server.close()
+        await self.hang_up()
+        await self.server.wait_closed()
+        await asyncio.gather(*self.handlers, return_exceptions=True)
+
+    async def _relay(self, reader, writer):
+        self.handlers.add(asyncio.current_task())
+        self.writers.add(writer)
+        if self.cut:
+            await reader.read()  # say nothing until the client gives up
+            writer.close()
+            return
+        upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
+        self.writers.add(upstream_writer)
+        await asyncio.gather(
+            self._pump(reader, upstream_writer), self._pump(upstream_reader, writer)
+        )
+
+    async def _pump(self, reader, writer):
+        with contextlib.suppress(ConnectionError):
+            while data := await reader.read(65536):
+                if not self.cut:
+                    writer.write(data)
+                    await writer.drain()
+        writer.close()
+
+    async def hang_up(self):
+        """Close every connection, as a restarted server would."""
+        writers, self.writers = self.writers, set()
+        for writer in writers:
+            writer.close()
+        for writer in writers:
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+
+
+# --- values in and out ----------------------------------------------------------------------
+
+
+async def test_every_field_type_comes_back_as_its_python_type(Item):
+    article = "Ünïcödé, 中文 and emoji 🙂🚀 " * 1000
+    saved = Item(name="Zoë 🙂", done=True, count=2**40, score=3.25, body=article)
+    await saved.save()
+    found = await Item.find(saved.id)
+    assert found == saved
+    assert type(found.done) is bool and found.done is True
+    assert type(found.count) is int and type(found.score) is float
+    assert found.name == "Zoë 🙂" and found.body == article
+    await Item(name="not done").save()
+    (not_done,) = await Item.findAll("name = ?", ["not done"])
+    assert not_done.done is False
+
+
+async def test_a_where_on_one_emoji_does_not_match_another(Item):
+    await add(Item, "🙂", "😀", "🚀")
+    # Older MySQL collations compare every emoji as equal; the ORM's tables must not.
+    assert [item.name for item in await Item.findAll("name = ?", ["😀"])] == ["😀"]
+
+
+async def test_save_fills_in_defaults_on_the_object_and_calls_callable_ones(Item):
+    before = time.time()
+    first, second = Item(name="first"), Item(name="second")
+    await first.save()
+    await second.save()
+    assert len(first.id) == 32 and first.id != second.id  # the default was called each time
+    assert before <= first.created_at <= time.time()
+    assert first.done is False and first.body == ""
+    assert await Item.find(first.id) == first
+
+
+async def test_a_value_given_is_kept_over_the_default(Item):
+    item = Item(id="mine", name="given", done=True, created_at=12.5)
+    await item.save()
+    assert (item.id, item.done, item.created_at) == ("mine", True, 12.5)
+
+
+async def test_attributes_and_keys_are_the_same_values(Item):
+    item = Item(name="a")
+    item.count = 7
+    assert item["count"] == 7 and item.name == "a"
+    assert not hasattr(item, "score")  # a value never set is an AttributeError, as usual
+
+
+async def test_columns_named_like_sql_keywords_work_because_identifiers_are_quoted(db):
+    orm = db
+
+    class Entry(orm.Model):
+        __table__ = "order"
+        key = orm.StringField(primary_key=True, ddl="varchar(20)")
+        select = orm.IntegerField()
+        group = orm.StringField(ddl="varchar(20)", index=True)
+
+    await orm.create_tables(Entry)
+    await Entry(key="b", select=2, group="x").save()
+    await Entry(key="a", select=1, group="x").save()
+    assert [e.key for e in await Entry.findAll(orderBy="select desc")] == ["b", "a"]
+    assert await Entry.findNumber("max(select)") == 2
+
+
+async def test_create_tables_twice_is_harmless(Item, db):
+    await add(Item, "kept")
+    await db.create_tables(Item)
+    assert await Item.findNumber("count(*)") == 1
+
+
+# --- finding ----------------------------------------------------------------------------------
+
+
+async def test_find_returns_none_for_an_unknown_primary_key(Item):
+    await add(Item, "a")
+    assert await Item.find("no-such-id") is None
+
+
+async def test_find_all_filters_with_where_and_args(Item):
+    await add(Item, "apple", "banana", "cherry")
+    found = await Item.findAll("count >= ? AND name <> ?", [2, "cherry"])
+    assert [item.name for item in found] == ["banana"]
+    assert isinstance(found[0], Item)
+
+
+async def test_find_all_orders_by_a_column_in_either_direction(Item):
+    await add(Item, "b", "c", "a")
+    assert [i.name for i in await Item.findAll(orderBy="name")] == ["a", "b", "c"]
+    assert [i.name for i in await Item.findAll(orderBy="name DESC")] == ["c", "b", "a"]
+    assert [i.count for i in await Item.findAll(orderBy="done asc, count desc")] == [3, 2, 1]
+
+
+async def test_find_all_limits_to_a_count_or_an_offset_and_count_pair(Item):
+    await add(Item, "a", "b", "c", "d", "e")
+    names = [i.name for i in await Item.findAll(orderBy="name", limit=2)]
+    assert names == ["a", "b"]
+    names = [i.name for i in await Item.findAll(orderBy="name", limit=(1, 2))]
+    assert names == ["b", "c"]
+    names = [i.name for i in await Item.findAll(orderBy="name", limit=[3, 10])]
+    assert names == ["d", "e"]
+
+
+async def test_find_number_counts_and_aggregates_with_python_types(Item):
+    for name, count, score in (("a", 1, 0.5), ("b", 2, 1.5), ("c", 4, 2.0)):
+        await Item(name=name, count=count, score=score).save()
+    assert await Item.findNumber("count(*)") == 3
+    assert await Item.findNumber("count(id)", "count > ?", [1]) == 2
+    total = await Item.findNumber("sum(count)")
+    assert total == 7 and type(total) is int
+    average = await Item.findNumber("avg(count)")
+    # MySQL averages integers to four decimal places; SQLite to a float's precision.
+    assert average == pytest.approx(7 / 3, rel=1e-3) and type(average) is float
+    assert await Item.findNumber("max(score)") == 2.0
+    assert await Item.findNumber("min(name)") == "a"
+
+
+# Each of these reaches SQL text the ORM writes; a ValueError must stop it before the database.
+REFUSED = [
+    ("orderBy", "name; DROP TABLE items"),
+    ("orderBy", "name desc, (SELECT 1)"),
+    ("orderBy", "password"),
+    ("orderBy", "name sideways"),
+    ("orderBy", "1"),
+    ("orderBy", "name -- comment"),
+    ("orderBy", "`name`"),
+    ("selectField", "count(*); DROP TABLE items"),
+    ("selectField", "sleep(5)"),
+    ("selectField", "max(*)"),
+    ("selectField", "count(password)"),
+    ("selectField", "name, id"),
+    ("selectField", "count(*) FROM items --"),
+    ("limit", "10"),
+    ("limit", "1; DROP TABLE items"),
+    ("limit", (1,)),
+    ("limit", (1, 2, 3)),
+    ("limit", (-1, 5)),
+    ("limit", 2.5),
+    ("limit", True),
+    ("limit", ("0", "5")),
+]
+
+
+@pytest.mark.parametrize("argument, value", REFUSED)
+async def test_order_by_select_field_and_limit_refuse_anything_but_columns(Item, argument, value):
+    await add(Item, "a", "b")
+    with pytest.raises(ValueError):
+        if argument == "selectField":
+            await Item.findNumber(value)
+        else:
+            await Item.findAll(**{argument: value})
+    assert await Item.findNumber("count(*)") == 2
+
+
+# --- the SQL people write ---------------------------------------------------------------------
+
+
+async def test_a_literal_percent_works_beside_placeholders(Item, db):
+    await add(Item, "100% cotton", "pure wool", "50% silk")
+    found = await Item.findAll("name LIKE '%o%' AND count > ?", [1])
+    assert [item.name for item in found] == ["pure wool"]
+    rows = await db.select("SELECT name FROM items WHERE name = '50% silk' OR name LIKE ?", ["1%"])
+    assert sorted(row["name"] for row in rows) == ["100% cotton", "50% silk"]
+
+
+async def test_a_question_mark_inside_a_string_literal_is_not_a_placeholder(Item, db):
+    rows = await db.select("SELECT 'why?' AS mark, 'it''s ?' AS quoted, ? AS answer", [42])
+    assert rows == [{"mark": "why?", "quoted": "it's ?", "answer": 42}]
+    await add(Item, "?", "what?")
+    assert [i.name for i in await Item.findAll("name <> '?' AND count = ?", [2])] == ["what?"]
+
+
+async def test_the_callers_args_are_never_changed(Item, db):
+    await add(Item, "a", "b", "c")
+    args = ["%"]
+    found = await Item.findAll("name LIKE ?", args, orderBy="name", limit=(1, 1))
+    assert [item.name for item in found] == ["b"] and args == ["%"]
+    await Item.findNumber("count(*)", "name LIKE ?", args)
+    await db.select("SELECT * FROM items WHERE name LIKE ?", args, 1)
+    assert args == ["%"]
+
+
+async def test_select_returns_dicts_and_execute_the_rows_it_matched(Item, db):
+    await add(Item, "a", "b", "c")
+    assert await db.execute("UPDATE items SET score = ? WHERE count > ?", [1.5, 1]) == 2
+    rows = await db.select("SELECT name, score FROM items ORDER BY name", size=2)
+    assert rows == [{"name": "a", "score": 0.0}, {"name": "b", "score": 1.5}]
+
+
+# --- writing: the errors that say what went wrong -------------------------------------------
+
+
+async def test_saving_a_duplicate_primary_key_raises_integrity_error(Item, db):
+    (item,) = await add(Item, "first")
+    with pytest.raises(db.IntegrityError):
+        await Item(id=item.id, name="second").save()
+    with pytest.raises(db.IntegrityError):  # a duplicate unique value, too
+        await Item(name="first").save()
+    assert await Item.findNumber("count(*)") == 1
+
+
+async def test_update_writes_the_objects_values(Item):
+    (item,) = await add(Item, "draft")
+    item.name, item.done = "final", True
+    await item.update()
+    assert await Item.find(item.id) == item
+
+
+async def test_update_of_an_unchanged_row_succeeds(Item):
+    (item,) = await add(Item, "same")
+    await item.update()  # MySQL reports 0 rows *changed*: the ORM counts rows *matched*
+    await item.update()
+    assert await Item.find(item.id) == item
+
+
+async def test_update_and_remove_of_a_vanished_row_raise_row_not_found(Item, db):
+    item, other = await add(Item, "gone", "kept")
+    await item.remove()
+    assert await Item.find(item.id) is None
+    with pytest.raises(db.RowNotFoundError):
+        await item.update()
+    with pytest.raises(db.RowNotFoundError):
+        await item.remove()
+    assert await Item.find(item.id) is None and await Item.find(other.id) == other
+
+
+# --- transactions -----------------------------------------------------------------------------
+
+
+async def test_a_transaction_commits_all_its_queries_together(Item, db):
+    async with db.transaction():
+        await add(Item, "a", "b")
+        assert await Item.findNumber("count(*)") == 2  # its own writes are visible inside
+    assert await Item.findNumber("count(*)") == 2
+
+
+async def test_a_transaction_rolls_back_all_its_queries_on_an_error(Item, db):
+    (kept,) = await add(Item, "kept")
+    with pytest.raises(db.IntegrityError):
+        async with db.transaction():
+            kept.count = 99
+            await kept.update()
+            await add(Item, "new")
+            await Item(id=kept.id, name="duplicate").save()
+    assert [(item.name, item.count) for item in await Item.findAll()] == [("kept", 1)]
+
+
+async def test_a_query_outside_a_transaction_is_not_rolled_back_with_it(Item, db):
+    inside = asyncio.Event()
+
+    async def failing_transaction():
+        async with db.transaction():
+            await add(Item, "inside")
+            inside.set()
+            await asyncio.sleep(0.05)  # the other task's save is underway meanwhile
+            raise RuntimeError("give up")
+
+    async def save_outside():
+        await inside.wait()
+        await add(Item, "outside")
+
+    results = await asyncio.gather(failing_transaction(), save_outside(), return_exceptions=True)
+    assert isinstance(results[0], RuntimeError) and results[1] is None
+    assert [item.name for item in await Item.findAll()] == ["outside"]
+
+
+# --- the pool: many users, closing, and a server that fails -----------------------------------
+
+
+async def test_many_concurrent_saves_and_finds_all_succeed(Item):
+    async def save_then_find(n):
+        item = Item(name=f"item {n}", count=n)
+        await item.save()
+        return await Item.find(item.id)
+
+    found = await asyncio.gather(*(save_then_find(n) for n in range(100)))
+    assert sorted(item.count for item in found) == list(range(100))
+    assert await Item.findNumber("count(*)") == 100
+
+
+async def test_close_pool_then_create_pool_works_again(orm, db_url):
+    await orm.create_pool(db_url)
+    await orm.execute("CREATE TABLE t (n integer)")
+    await orm.execute("INSERT INTO t (n) VALUES (?)", [1])
+    await orm.close_pool()
+    await orm.create_pool(db_url)
+    try:
+        assert await orm.select("SELECT n FROM t") == [{"n": 1}]
+    finally:
+        await orm.close_pool()
+
+
+async def test_an_unknown_url_scheme_is_a_value_error_naming_the_supported_ones(orm):
+    with pytest.raises(ValueError) as caught:
+        await orm.create_pool("postgres://localhost/blog")
+    message = str(caught.value)
+    assert "postgres" in message and "sqlite" in message and "mysql" in message
+
+
+async def test_an_unreachable_server_raises_database_unavailable_at_once(orm):
+    async with asyncio.timeout(10):  # a hang fails here, not after pytest's two minutes
+        with pytest.raises(orm.DatabaseUnavailableError):
+            await orm.create_pool(f"mysql://root:@127.0.0.1:{free_port()}/blog", timeout=2)
+
+
+async def test_a_server_that_never_answers_raises_database_unavailable_within_the_timeout(orm):
+    async with Relay("127.0.0.1", free_port(), cut=True) as silent, asyncio.timeout(10):
+        with pytest.raises(orm.DatabaseUnavailableError):
+            await orm.create_pool(f"mysql://root:@127.0.0.1:{silent.port}/blog", timeout=0.5)
+
+
+@pytest.mark.mysql
+async def test_a_wrong_password_says_access_was_denied_for_that_user(orm, mysql_server):
+    url = f"mysql://{mysql_server.user}:wrong-password@{mysql_server.host}:{mysql_server.port}/x"
+    with pytest.raises(orm.DatabaseError) as caught:
+        await orm.create_pool(url)
+    message = str(caught.value).lower()
+    assert "access denied" in message and mysql_server.user in message
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
+async def test_a_server_cut_off_mid_session_is_unavailable_then_recovers_by_itself(orm, db_url):
+    url = urlsplit(db_url)
+    async with Relay(url.hostname, url.port) as relay:
+        through_relay = f"{url.username}:{url.password or ''}@127.0.0.1:{relay.port}"
+        await orm.create_pool(url._replace(netloc=through_relay).geturl(), timeout=0.5)
+        try:
+            assert await orm.select("SELECT 1 AS one") == [{"one": 1}]
+            relay.cut = True
+            async with asyncio.timeout(10):
+                with pytest.raises(orm.DatabaseUnavailableError):
+                    await orm.select("SELECT 2 AS two")
+            relay.cut = False
+            await relay.hang_up()  # the server "restarts": every old connection is gone
+            await asyncio.sleep(0.1)
+            assert await orm.select("SELECT 3 AS three") == [{"three": 3}]
+        finally:
+            await orm.close_pool()
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
+async def test_the_pool_recovers_after_the_server_kills_its_connections(orm, db_url, mysql_server):
+    await orm.create_pool(db_url)
+    try:
+        await asyncio.gather(*(orm.select("SELECT SLEEP(0.05)") for _ in range(3)))
+        database = urlsplit(db_url).path.lstrip("/")
+        ids = mysql_server.execute(
+            f"SELECT id FROM information_schema.processlist WHERE db = '{database}'"
+        )
+        assert ids
+        for (connection_id,) in ids:
+            mysql_server.execute(f"KILL CONNECTION {connection_id}")
+        await asyncio.sleep(0.1)  # the server's goodbyes arrive
+        assert await orm.select("SELECT 1 AS one") == [{"one": 1}]
+    finally:
+        await orm.close_pool()
+
+
+# --- the metaclass ----------------------------------------------------------------------------
+
+
+def test_a_model_without_exactly_one_primary_key_is_refused_when_defined(orm):
+    # Only the metaclass runs in these class bodies, so any exception is its refusal.
+    with pytest.raises(Exception):  # noqa: B017
+
+        class NoKey(orm.Model):
+            name = orm.StringField()
+
+    with pytest.raises(Exception):  # noqa: B017
+
+        class TwoKeys(orm.Model):
+            a = orm.StringField(primary_key=True)
+            b = orm.StringField(primary_key=True)

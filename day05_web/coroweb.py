@@ -140,7 +140,7 @@ class RequestHandler:
     when a value does not convert. A required parameter missing is a 400 naming it. Values the
     handler does not ask for are ignored (forms carry submit buttons, links carry tracking
     tags). The body is read only for a handler with keyword-only parameters or ``**kw``: an
-    empty body is no values; malformed JSON or a JSON body that is not an object is a 400; any
+    empty body is no values; a body that is not a JSON object or a readable form is a 400; any
     other content type than JSON, urlencoded or multipart form is a 415.
     """
 
@@ -230,14 +230,16 @@ async def read_body(request: web.Request) -> list[tuple[str, object]]:
     if content_type != "application/json":
         try:
             return list((await request.post()).items())
-        except ValueError as exc:
+        # ValueError: a broken form, or bytes not in its charset; LookupError: no such charset.
+        except (ValueError, LookupError) as exc:
             raise APIError("body:invalid", "", f"malformed form body: {exc}") from None
     raw = await request.read()
     if not raw.strip():
         return []
     try:
         data = json.loads(raw)
-    except ValueError as exc:
+    # ValueError: not JSON, or not UTF-8; RecursionError: nested deeper than Python recurses.
+    except (ValueError, RecursionError) as exc:
         raise APIError("body:invalid", "", f"malformed JSON body: {exc}") from None
     if not isinstance(data, dict):
         kind = type(data).__name__

@@ -275,15 +275,31 @@ MALFORMED = [
     pytest.param(b'["a@b.c", "Ann"]', id="JSON list"),
     pytest.param(b"42", id="JSON number"),
     pytest.param(b'"Ann"', id="JSON string"),
+    pytest.param(b'{"name": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", id="JSON nested too deep"),
 ]
 
 
 @pytest.mark.parametrize("body", MALFORMED)
-async def test_a_json_body_that_is_not_an_object_is_a_400(echo, body):
+async def test_a_json_body_that_is_not_a_readable_object_is_a_400(echo, body):
     response = await echo.post("/signup", data=body, headers=JSON)
     assert response.status == 400
     answer = await response.json()
     assert answer["error"] == "body:invalid" and answer["message"]
+
+
+FORMS = [
+    pytest.param("application/x-www-form-urlencoded; charset=no-such", b"email=a", id="charset"),
+    pytest.param("application/x-www-form-urlencoded; charset=ascii", b"email=\xff", id="bytes"),
+    pytest.param("multipart/form-data", b"email=a", id="multipart without boundary"),
+    pytest.param("multipart/form-data; boundary=xx", b"email=a", id="multipart without parts"),
+]
+
+
+@pytest.mark.parametrize("content_type, body", FORMS)
+async def test_a_form_body_that_cannot_be_read_is_a_400(echo, content_type, body):
+    response = await echo.post("/signup", data=body, headers={"Content-Type": content_type})
+    assert response.status == 400
+    assert (await response.json())["error"] == "body:invalid"
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", "text/xml"])

@@ -1,0 +1,22 @@
+"""`python -m day03_orm`: the walk-through runs on each backend and shows the SQL it sends."""
+
+import subprocess
+
+
+def walk_through(workbook, day, *args, cwd=None) -> subprocess.CompletedProcess:
+    command = workbook.command(day, *args)
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=cwd)
+
+
+def test_the_walk_through_prints_each_statement_it_runs(workbook, day, db_url):
+    result = walk_through(workbook, day, "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    for statement in ("CREATE TABLE", "INSERT INTO", "SELECT", "UPDATE", "DELETE FROM", "ROLLBACK"):
+        assert statement in result.stdout
+
+
+def test_the_walk_through_uses_an_in_memory_database_by_default(workbook, day, tmp_path):
+    result = walk_through(workbook, day, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "INSERT INTO" in result.stdout
+    assert list(tmp_path.iterdir()) == []  # nothing left behind

@@ -76,7 +76,7 @@ async def catalog_indexes(db, db_url: str, table: str) -> dict[str, bool]:
 def user(models, **values):
     """A User of the day under test: Ada, unless `values` say otherwise."""
     ada = {"email": "ada@example.com", "passwd": "hash", "name": "Ada", "image": ""}
-    return models.User(ada, **values)
+    return models.User(**{**ada, **values})
 
 
 # --- ids ----------------------------------------------------------------------------------
@@ -150,20 +150,20 @@ async def test_passwd_holds_a_modern_salted_hash(tables):
 async def test_a_blog_holds_an_article_of_a_megabyte(tables):
     article = "A line of an article, with an emoji 🚀 and 中文.\n" * 23_000  # over 1 MB
     assert len(article.encode()) > 1_000_000
-    blog = tables.Blog(user_id="u", user_name="Ada", user_image="", name="Long", summary="s")
-    blog.content = article
+    author = dict(user_id="u", user_name="Ada", user_image="")
+    blog = tables.Blog(**author, name="Long", summary="s", content=article)
     await blog.save()
     assert (await tables.Blog.find(blog.id)).content == article
 
 
 async def test_a_blogs_comments_are_found_by_blog_id_newest_first(tables):
     author = dict(user_id="u", user_name="Ada", user_image="")
-    blog = tables.Blog(author, name="Post", summary="s", content="c")
-    other = tables.Blog(author, name="Other", summary="s", content="c")
+    blog = tables.Blog(**author, name="Post", summary="s", content="c")
+    other = tables.Blog(**author, name="Other", summary="s", content="c")
     await blog.save()
     await other.save()
     for n, blog_id in enumerate([blog.id, other.id, blog.id]):
-        comment = tables.Comment(author, blog_id=blog_id, content=f"comment {n}")
+        comment = tables.Comment(**author, blog_id=blog_id, content=f"comment {n}")
         comment.created_at = 1000.0 + n
         await comment.save()
     comments = await tables.Comment.findAll("blog_id = ?", [blog.id], orderBy="created_at desc")

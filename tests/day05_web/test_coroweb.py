@@ -245,6 +245,8 @@ REFUSED = [
     pytest.param("POST", "/typed/x", {}, "n", id="path not an int"),
     pytest.param("POST", "/typed/7?page=1%20OR%201=1", {}, "page", id="SQL in a page number"),
     pytest.param("POST", "/typed/7?page=2.5", {}, "page", id="query not an int"),
+    pytest.param("POST", "/typed/7?page=1_000", {}, "page", id="int with underscores"),
+    pytest.param("POST", "/typed/7?page=%D9%A3", {}, "page", id="int in non-ASCII digits"),
     pytest.param("POST", "/typed/7?page=" + "9" * 20, {}, "page", id="int wider than 64 bits"),
     pytest.param("POST", "/typed/7?ratio=nan", {}, "ratio", id="float not finite"),
     pytest.param("POST", "/typed/7?flag=maybe", {}, "flag", id="not a bool"),

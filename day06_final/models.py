@@ -1,0 +1,67 @@
+"""The blog's three tables as models: User, Blog and Comment, and next_id() for their keys.
+
+Notice how little each class says: the fields, and which are unique or indexed. The
+metaclass of orm.py turns that into the tables, their indexes and every statement of SQL.
+A blog and a comment copy their author's name and image, so a page lists them with no join.
+"""
+
+import time
+import uuid
+
+from .orm import BooleanField, FloatField, Model, StringField, TextField
+
+
+def next_id() -> str:
+    """A new primary key: 50 characters, unique, in the order the ids were made.
+
+    The first 18 digits are the microseconds since 1970, so sorting ids sorts by age; the
+    32 hex digits of a random UUID after them make two ids of the same microsecond differ.
+    """
+    return f"{time.time_ns() // 1000:018d}{uuid.uuid4().hex}"
+
+
+def id_field():
+    return StringField(primary_key=True, default=next_id, ddl="varchar(50)")
+
+
+def created_at_field():
+    # A float of seconds since 1970; indexed, as every list shows the newest first.
+    return FloatField(default=time.time, index=True)
+
+
+class User(Model):
+    __table__ = "users"
+
+    id = id_field()
+    email = StringField(ddl="varchar(255)", unique=True)
+    # Room for a salted hash that names its algorithm and parameters (day 6).
+    passwd = StringField(ddl="varchar(255)")
+    admin = BooleanField(default=False)
+    name = StringField(ddl="varchar(50)")
+    image = StringField(ddl="varchar(500)")
+    created_at = created_at_field()
+
+
+class Blog(Model):
+    __table__ = "blogs"
+
+    id = id_field()
+    user_id = StringField(ddl="varchar(50)")
+    user_name = StringField(ddl="varchar(50)")
+    user_image = StringField(ddl="varchar(500)")
+    name = StringField(ddl="varchar(100)")
+    summary = StringField(ddl="varchar(200)")
+    content = TextField()
+    created_at = created_at_field()
+
+
+class Comment(Model):
+    __table__ = "comments"
+
+    id = id_field()
+    blog_id = StringField(ddl="varchar(50)", index=True)  # a blog's page lists its comments
+    user_id = StringField(ddl="varchar(50)")
+    user_name = StringField(ddl="varchar(50)")
+    user_image = StringField(ddl="varchar(500)")
+    content = TextField()
+    created_at = created_at_field()

@@ -1,0 +1,43 @@
+-- The blog's tables for MySQL/MariaDB, generated from models.py: do not edit by hand.
+-- Regenerate it: python -m day05_web schema > day05_web/schema.sql
+-- Load it into a database made with CREATE DATABASE blog CHARACTER SET utf8mb4:
+--   mysql -u root -p blog < day05_web/schema.sql
+
+CREATE TABLE IF NOT EXISTS `users` (
+  `id` varchar(50) NOT NULL,
+  `email` varchar(255) NOT NULL,
+  `passwd` varchar(255) NOT NULL,
+  `admin` boolean NOT NULL,
+  `name` varchar(50) NOT NULL,
+  `image` varchar(500) NOT NULL,
+  `created_at` double NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `users_email` (`email`),
+  KEY `users_created_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
+
+CREATE TABLE IF NOT EXISTS `blogs` (
+  `id` varchar(50) NOT NULL,
+  `user_id` varchar(50) NOT NULL,
+  `user_name` varchar(50) NOT NULL,
+  `user_image` varchar(500) NOT NULL,
+  `name` varchar(100) NOT NULL,
+  `summary` varchar(200) NOT NULL,
+  `content` mediumtext NOT NULL,
+  `created_at` double NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `blogs_created_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
+
+CREATE TABLE IF NOT EXISTS `comments` (
+  `id` varchar(50) NOT NULL,
+  `blog_id` varchar(50) NOT NULL,
+  `user_id` varchar(50) NOT NULL,
+  `user_name` varchar(50) NOT NULL,
+  `user_image` varchar(500) NOT NULL,
+  `content` mediumtext NOT NULL,
+  `created_at` double NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `comments_blog_id` (`blog_id`),
+  KEY `comments_created_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;

@@ -1,0 +1,86 @@
+"""The nine steps of the HTTP cycle, recorded for every request and shown to you.
+
+Day 2's tracing, carried on. ``record(request, step, who, what)`` notes one step where it
+happens: the ``trace`` middleware (1, 2), each middleware (3), coroweb's ``RequestHandler``
+(4, 5), the ORM (6), the response factory (7, 8) and ``send`` (9). New today: handlers are
+plain functions that record nothing, and step 6 is the SQL the ORM logs while serving.
+"""
+
+import contextvars
+import logging
+from typing import NamedTuple
+
+from aiohttp import web
+
+from . import orm
+
+log = logging.getLogger(__name__)
+
+
+class Step(NamedTuple):
+    number: int  # 1 to 9, as in the nine steps of the course
+    who: str  # the piece of code that did it
+    what: str
+
+
+TRACE = web.RequestKey("trace", list[Step])
+# The request the running task serves. aiohttp runs each request in a task of its own, with
+# its own copy of the context: the ORM, which knows nothing of requests, still logs into it.
+SERVING = contextvars.ContextVar("serving", default=None)
+
+
+def record(request: web.Request, number: int, who: str, what: str) -> None:
+    steps = request.get(TRACE)
+    if steps is not None:  # None: an app without the trace middleware; coroweb works there too
+        steps.append(Step(number, who, what))
+
+
+@web.middleware
+async def trace(request: web.Request, handler) -> web.StreamResponse:
+    """The outermost middleware: the first of our code to see the request starts its trace."""
+    request[TRACE] = []
+    SERVING.set(request)
+    version = f"HTTP/{request.version.major}.{request.version.minor}"
+    record(request, 1, "client", f"{request.method} {request.path_qs} {version}")
+    # aiohttp asks the router before it calls any middleware: the answer is already here.
+    match = request.match_info
+    if match.http_exception is not None:
+        record(request, 2, "router", f"no route matches: {match.http_exception.reason}")
+    else:
+        route = f"{match.route.method} {match.route.resource.canonical}"
+        record(request, 2, "router", f"{route} -> {match.handler.__name__}, path {dict(match)}")
+    return await handler(request)
+
+
+async def send(request: web.Request, response: web.StreamResponse) -> None:
+    """Step 9, on aiohttp's ``on_response_prepare`` signal: the headers are about to go out."""
+    steps = request.get(TRACE)
+    if steps is None:  # a request that never reached the middlewares, e.g. a malformed one
+        return
+    record(request, 9, "server", f"{response.status} {response.reason} sent to the client")
+    # Only step numbers and names go into the header: they are plain ASCII, as headers must be.
+    response.headers["X-Trace"] = "; ".join(f"{step.number} {step.who}" for step in steps)
+    lines = (f"  {step.number} {step.who:<16} {step.what}" for step in steps)
+    log.info("%s %s\n%s", request.method, request.path_qs, "\n".join(lines))
+
+
+class QueryLog(logging.Handler):
+    """Step 6: each statement the ORM logs is recorded in the trace of the request it serves."""
+
+    def emit(self, entry: logging.LogRecord) -> None:
+        request = SERVING.get()
+        if request is not None:
+            record(request, 6, "orm", entry.getMessage())
+
+
+async def trace_queries(app: web.Application):
+    """For as long as the app runs (a ``cleanup_ctx``), listen to the ORM's log of SQL."""
+    orm_log, listener = logging.getLogger(orm.__name__), QueryLog()
+    previous = orm_log.level
+    orm_log.addHandler(listener)
+    orm_log.setLevel(logging.INFO)  # the level the ORM logs its statements at
+    try:
+        yield
+    finally:
+        orm_log.removeHandler(listener)
+        orm_log.setLevel(previous)

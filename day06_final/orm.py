@@ -149,12 +149,10 @@ class SQLiteBackend(Backend):
     def release(self, conn: aiosqlite.Connection) -> None:
         self._lock.release()
 
-    async def fetch(self, conn, sql: str, args: tuple, size: int | None) -> list[dict]:
+    async def fetch(self, conn, sql: str, args: tuple, size: int | None) -> tuple[list, list]:
         # execute_fetchall runs the query and reads the rows in one trip to SQLite's thread.
         rows = await conn.execute_fetchall(sql, args)
-        # Each sqlite3.Row knows the column names; reading them once beats dict(row) per row.
-        names = rows[0].keys() if rows else []
-        return [dict(zip(names, row, strict=False)) for row in rows[:size]]
+        return (rows[0].keys() if rows else []), rows[:size]
 
     async def run(self, conn, sql: str, args: tuple) -> int:
         cursor = await conn.execute(sql, args)
@@ -268,10 +266,11 @@ class MySQLBackend(Backend):
     def release(self, conn: aiomysql.Connection) -> None:
         self._pool.release(conn)
 
-    async def fetch(self, conn, sql: str, args: tuple, size: int | None) -> list[dict]:
-        async with conn.cursor(aiomysql.DictCursor) as cursor:
+    async def fetch(self, conn, sql: str, args: tuple, size: int | None) -> tuple[list, list]:
+        async with conn.cursor() as cursor:
             await cursor.execute(sql, args)
-            return await (cursor.fetchall() if size is None else cursor.fetchmany(size))
+            rows = await (cursor.fetchall() if size is None else cursor.fetchmany(size))
+            return [column[0] for column in cursor.description or ()], rows
 
     async def run(self, conn, sql: str, args: tuple) -> int:
         async with conn.cursor() as cursor:
@@ -369,20 +368,25 @@ async def _on_a_connection(backend: Backend, query, *args):
         backend.release(conn)
 
 
-async def select(sql: str, args=(), size: int | None = None) -> list[dict]:
-    """Run a query with ? placeholders; return its rows (at most `size`) as dicts."""
+async def _run(sql: str, args, query: str, *more):
+    """Every statement passes here: translated, logged, then run by `backend.<query>`."""
     backend = _current()
     sql, args = backend.translate(sql), tuple(args or ())
     log.info("%s  %s", sql, args)
-    return await _guarded(backend, _on_a_connection(backend, backend.fetch, sql, args, size))
+    work = _on_a_connection(backend, getattr(backend, query), sql, args, *more)
+    return await _guarded(backend, work)
+
+
+async def select(sql: str, args=(), size: int | None = None) -> list[dict]:
+    """Run a query with ? placeholders; return its rows (at most `size`) as dicts."""
+    names, rows = await _run(sql, args, "fetch", size)
+    # The names are read once per query: dict(zip()) is the cheapest way to a dict per row.
+    return [dict(zip(names, row, strict=False)) for row in rows]
 
 
 async def execute(sql: str, args=()) -> int:
     """Run an INSERT, UPDATE, DELETE or DDL statement; return the number of rows it matched."""
-    backend = _current()
-    sql, args = backend.translate(sql), tuple(args or ())
-    log.info("%s  %s", sql, args)
-    return await _guarded(backend, _on_a_connection(backend, backend.run, sql, args))
+    return await _run(sql, args, "run")
 
 
 @contextlib.asynccontextmanager
@@ -552,13 +556,15 @@ class Model(dict, metaclass=ModelMetaclass):
         self[key] = value
 
     @classmethod
-    def _from_rows(cls, rows: list[dict]) -> list[Model]:
-        """Objects from select()'s rows, each value in its field's Python type."""
+    async def _select(cls, sql: str, args, size: int | None = None) -> list[Model]:
+        """Like select(), but each row is built as an object of this class, values converted."""
+        names, rows = await _run(sql, args, "fetch", size)
+        objects = [cls(zip(names, row, strict=False)) for row in rows]
         for key, convert in cls.__converters__.items():
-            for row in rows:
-                if row[key] is not None:
-                    row[key] = convert(row[key])
-        return [cls(row) for row in rows]
+            for obj in objects:
+                if obj[key] is not None:
+                    obj[key] = convert(obj[key])
+        return objects
 
     @classmethod
     def _column(cls, name: str, backend: Backend) -> str:
@@ -598,8 +604,8 @@ class Model(dict, metaclass=ModelMetaclass):
     @classmethod
     async def find(cls, pk) -> Model | None:
         """The object whose primary key is `pk`, or None."""
-        rows = await select(cls.__sql__[_current().name].find, (pk,), 1)
-        return cls._from_rows(rows)[0] if rows else None
+        found = await cls._select(cls.__sql__[_current().name].find, (pk,), 1)
+        return found[0] if found else None
 
     @classmethod
     async def findAll(cls, where=None, args=None, orderBy=None, limit=None) -> list[Model]:
@@ -617,7 +623,7 @@ class Model(dict, metaclass=ModelMetaclass):
             offset, count = _limit(limit)
             sql.append("LIMIT ? OFFSET ?")
             args += [count, offset]
-        return cls._from_rows(await select(" ".join(sql), args))
+        return await cls._select(" ".join(sql), args)
 
     @classmethod
     async def findNumber(cls, selectField, where=None, args=None):

@@ -1,15 +1,13 @@
 """The site: pages and JSON from the database on both backends, and `python -m` serving it."""
 
-import asyncio
 import json
-import socket
 import subprocess
 import time
-import urllib.request
 
 import pytest
 
 from tests.day05_web.fixtures import *
+from tests.network import Relay, fetch_while_running, free_port
 
 
 @pytest.fixture
@@ -100,45 +98,6 @@ async def test_the_api_answers_one_blog_by_id_and_a_404_for_an_unknown_one(site,
 # --- a database that goes away ------------------------------------------------------------
 
 
-class Relay:
-    """A TCP relay in front of the MySQL server, which the test cuts as a network failure would."""
-
-    def __init__(self, host: str, port: int):
-        self.host, self.port, self.local_port = host, port, 0
-        self.server, self.writers, self.tasks = None, [], []
-
-    async def start(self) -> None:
-        self.server = await asyncio.start_server(self.relay, "127.0.0.1", self.local_port)
-        self.local_port = self.server.sockets[0].getsockname()[1]
-
-    async def relay(self, client_reader, client_writer) -> None:
-        server_reader, server_writer = await asyncio.open_connection(self.host, self.port)
-        self.writers += [client_writer, server_writer]
-        copies = [pipe(client_reader, server_writer), pipe(server_reader, client_writer)]
-        task = asyncio.gather(*copies)
-        self.tasks.append(task)
-        await task
-
-    async def cut(self) -> None:
-        self.server.close()
-        await self.server.wait_closed()
-        for writer in self.writers:
-            writer.close()
-        await asyncio.gather(*self.tasks)
-        self.writers, self.tasks = [], []
-
-
-async def pipe(reader, writer) -> None:
-    try:
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-    except OSError:
-        pass  # the other side was cut: this copy is over
-    finally:
-        writer.close()
-
-
 @pytest.mark.mysql
 async def test_a_database_that_goes_away_is_a_503_and_the_site_recovers_when_it_is_back(
     mysql_server, serve
@@ -164,27 +123,6 @@ async def test_a_database_that_goes_away_is_a_503_and_the_site_recovers_when_it_
 
 
 # --- python -m ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch_while_running(server: subprocess.Popen, url: str) -> bytes:
-    """GET url once the server answers; fail if the server exits or stays silent for 30 s."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.read()
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(f"the server exited: {server.stderr.read().decode()}")
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 def test_python_m_seeds_a_new_database_then_serves_its_articles(workbook, day, tmp_path):

@@ -1,0 +1,100 @@
+"""Accounts: registering, signing in and making an administrator, with the rules in one place.
+
+The JSON API, the HTML forms and ``python -m day06_final create-admin`` all come here. Notice
+how signing in gives nothing away: an unknown email and a wrong password get the same error,
+after the same work (a password hash is checked either way) and the same pause.
+"""
+
+import asyncio
+import base64
+import os
+
+from . import passwords
+from .apis import APIAuthenticationError, APIValueError
+from .models import User
+from .orm import IntegrityError
+from .validation import REGISTRATION, SIGN_IN, clean
+
+# Every user's picture: a file of this site, so no page asks another host for anything
+# (a picture service would learn who reads what).
+DEFAULT_IMAGE = "/static/img/avatar.svg"
+SIGN_IN_FAILED = "Wrong email or password."
+
+
+def _unmatchable_hash() -> str:
+    """A hash in today's format made of random bytes: checking it costs a real check's time."""
+    salt, digest = (os.urandom(n) for n in (passwords.SALT_BYTES, passwords.HASH_BYTES))
+    encode = base64.b64encode
+    cost = f"n={passwords.N},r={passwords.R},p={passwords.P}"
+    return f"scrypt${cost}${encode(salt).decode()}${encode(digest).decode()}"
+
+
+# Checked in place of a real hash when no user has the email, so that scrypt runs all the same
+# and the answer takes as long as for a wrong password. No password matches random bytes.
+NO_SUCH_USER = _unmatchable_hash()
+
+
+def public(user: User) -> dict:
+    """What the API says about a user to the user themself: no password hash, no email."""
+    return {key: value for key, value in user.items() if key not in ("passwd", "email")}
+
+
+def for_admins(user: User) -> dict:
+    """What an administrator sees of a user: everything but the password hash."""
+    return {key: value for key, value in user.items() if key != "passwd"}
+
+
+async def register(values: dict) -> User:
+    """A new reader from ``{name, email, password}``; a 400 naming the first bad field."""
+    fields = clean(REGISTRATION, values)
+    if await User.findNumber("count(*)", "email = ?", [fields["email"]]):
+        raise APIValueError("email", "email: already registered; sign in instead")
+    user = User(
+        name=fields["name"],
+        email=fields["email"],
+        passwd=await passwords.hash_password(fields["password"]),
+        image=DEFAULT_IMAGE,
+        admin=False,
+    )
+    try:
+        await user.save()
+    except IntegrityError:  # the same email, registered a moment ago by another request
+        raise APIValueError("email", "email: already registered; sign in instead") from None
+    return user
+
+
+async def authenticate(values: dict, failure_delay: float) -> User:
+    """The user whose ``{email, password}`` these are, or a 401 after ``failure_delay`` seconds."""
+    fields = clean(SIGN_IN, values)
+    found = await User.findAll("email = ?", [fields["email"]], limit=1)
+    user = found[0] if found else None
+    if await passwords.verify_password(fields["password"], user.passwd if user else NO_SUCH_USER):
+        if passwords.needs_rehash(user.passwd):
+            # The cost was raised since this hash was made: the password is at hand, redo it.
+            user.passwd = await passwords.hash_password(fields["password"])
+            await user.update()
+        return user
+    # Guessing passwords now costs at least this long a guess, per connection.
+    await asyncio.sleep(failure_delay)
+    raise APIAuthenticationError(SIGN_IN_FAILED, "auth:failed")
+
+
+async def create_admin(values: dict) -> tuple[User, bool]:
+    """Make ``{email, name, password}`` an administrator: ``(user, True)`` if newly created.
+
+    An existing user with that email is promoted and gets the new password (which signs them
+    out everywhere); their name stays as it is, since their articles and comments carry it.
+    """
+    fields = clean(REGISTRATION, values)
+    passwd = await passwords.hash_password(fields["password"])
+    found = await User.findAll("email = ?", [fields["email"]], limit=1)
+    if found:
+        user = found[0]
+        user.admin, user.passwd = True, passwd
+        await user.update()
+        return user, False
+    user = User(
+        name=fields["name"], email=fields["email"], passwd=passwd, image=DEFAULT_IMAGE, admin=True
+    )
+    await user.save()
+    return user, True

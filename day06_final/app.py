@@ -1,11 +1,14 @@
-"""The application factory: ``create_app`` wires coroweb, the middlewares, Jinja2, the database.
+"""The application factory: ``create_app`` wires the configuration, the middlewares, Jinja2,
+the database and the routes.
 
-Read ``create_app`` top to bottom and you have the whole site: the middlewares in the order a
+Read ``create_app`` top to bottom and you have the whole blog: the middlewares in the order a
 request meets them, the database opened and closed with the app (``cleanup_ctx``), the
-templates, and the routes ``add_routes`` found in handlers.py. The server and the tests both
-build the app with it.
+templates, and the routes ``add_routes`` found in handlers.py and api_handlers.py. The server,
+gunicorn's workers and the tests all build the app with it; notice that it keeps nothing
+between requests, so any number of processes can serve one database.
 """
 
+import dataclasses
 import time
 from datetime import datetime
 from pathlib import Path
@@ -13,26 +16,18 @@ from pathlib import Path
 import jinja2
 from aiohttp import web
 
-from . import handlers
+from . import api_handlers, handlers
+from .auth import auth
+from .config import CONFIG, Config, load_config
 from .coroweb import add_routes, add_static
-from .middlewares import JINJA2, access_log, response_factory
+from .csrf import csrf_protection
+from .middlewares import JINJA2, access_log, errors, response_factory
 from .models import Blog, Comment, User
 from .orm import close_pool, create_pool, create_tables
+from .proxy import forwarded_headers
 from .tracing import send, trace, trace_queries
 
-HERE = Path(__file__).resolve().parent
-INSTANCE = HERE / "instance"  # git-ignored: the default database lives here
-TEMPLATES = HERE / "templates"
-
-DB_URL = web.AppKey("db_url", str)
-
-
-def database_url(db_url: str | None = None) -> str:
-    """The URL given, or an SQLite file in this day's ``instance/`` folder, wherever you run."""
-    if db_url:
-        return db_url
-    INSTANCE.mkdir(exist_ok=True)
-    return f"sqlite:///{INSTANCE / 'blog.db'}"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 # --- Jinja2 ------------------------------------------------------------------------------
@@ -69,7 +64,7 @@ def init_jinja2(app: web.Application, **options) -> None:
 
 async def database(app: web.Application):
     """Open the ORM's pool as the app starts (creating missing tables), close it as it stops."""
-    await create_pool(app[DB_URL])
+    await create_pool(app[CONFIG].db_url)
     try:
         await create_tables(User, Blog, Comment)
         yield
@@ -77,13 +72,26 @@ async def database(app: web.Application):
         await close_pool()
 
 
-def create_app(db_url: str | None = None) -> web.Application:
-    """The blog's application, on ``db_url`` or the default SQLite file."""
-    app = web.Application(middlewares=[trace, access_log, response_factory])
-    app[DB_URL] = database_url(db_url)
+async def create_app(db_url: str | None = None, *, config: Config | None = None) -> web.Application:
+    """The blog, configured by ``config`` (else ``load_config()``), on ``db_url`` if given.
+
+    Called with no arguments, as gunicorn's aiohttp worker calls it, the settings come from
+    the environment, the override file and the defaults (see config.py).
+    """
+    if config is None:
+        config = load_config({"db_url": db_url})
+    elif db_url:
+        config = dataclasses.replace(config, db_url=db_url)
+    # Only behind your own proxy may its headers say the scheme and the client (proxy.py).
+    proxy = [forwarded_headers] if config.trust_proxy else []
+    middlewares = [trace, *proxy, access_log, errors, csrf_protection, auth, response_factory]
+    # client_max_size: a larger body is refused with a 413 as it is read, before it is stored.
+    app = web.Application(middlewares=middlewares, client_max_size=config.max_body_size)
+    app[CONFIG] = config
     app.on_response_prepare.append(send)
     app.cleanup_ctx.extend([trace_queries, database])
     init_jinja2(app)
     add_routes(app, handlers)
+    add_routes(app, api_handlers)
     add_static(app)
     return app

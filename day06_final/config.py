@@ -14,6 +14,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
+
 INSTANCE = Path(__file__).resolve().parent / "instance"
 MIN_SECRET_LENGTH = 32
 
@@ -59,6 +61,9 @@ class Config:
             if problem:
                 raise ConfigError(problem)
 
+
+# Where the application keeps its Config, for every handler and middleware to read.
+CONFIG = web.AppKey("config", Config)
 
 # What some settings must be: a test, and the words for the error message.
 CHECKS = {

@@ -1,41 +1,188 @@
-"""The site's handlers: plain functions labelled with their routes.
+"""The site's pages and the HTML forms behind them: the blog a browser sees, JavaScript or not.
 
-Notice what is not here: no request parsing, no response objects. A handler names the
-arguments it needs and returns data; coroweb fills the arguments, and the response middleware
-in app.py turns a dict with ``__template__`` into a page and any other dict into JSON.
+Each handler names what it needs and returns a dict for a template; accounts.py and posts.py
+do the work. Notice the forms: a POST that fails returns ``(status, page)``, the same page
+again with the message and what was typed (never a password); one that works redirects, so
+that reloading the next page does not send the form twice.
 """
 
-from .apis import APIResourceNotFoundError, APIValueError
-from .coroweb import get
-from .models import Blog
+from aiohttp import web
+
+from . import accounts, posts
+from .apis import APIError, find_page
+from .auth import USER, admin_only, signed_in
+from .config import CONFIG
+from .coroweb import get, post
+from .feed import atom_feed
+from .markup import render_markdown
+from .models import Blog, Comment, User
+from .sessions import end_session, start_session
+
+SITE_TITLE = "Awesome Python Blog"
+FEED_LENGTH = 20
+
+
+def page_size(request: web.Request) -> int:
+    return request.app[CONFIG].page_size
+
+
+def signed_in_redirect(request: web.Request, user: User, location: str) -> web.Response:
+    """A 302 to ``location`` that also signs ``user`` in (a fresh session cookie)."""
+    response = web.Response(status=302, headers={"Location": location})
+    start_session(response, request, user.id, user.passwd, request.app[CONFIG])
+    return response
+
+
+# --- reading ------------------------------------------------------------------------------
 
 
 @get("/")
-async def index():
-    blogs = await Blog.findAll(orderBy="created_at desc")
-    # The empty page tells you how to fill it, whatever this day folder is called.
-    seed = f"python -m {__package__} seed"
-    return {"__template__": "blogs.html", "blogs": blogs, "seed_command": seed}
+async def index(request, *, page: int = 1):
+    page, blogs = await find_page(Blog, page, page_size(request))
+    return {"__template__": "blogs.html", "blogs": blogs, "page": page}
 
 
 @get("/blog/{id}")
 async def blog_page(id):
-    blog = await Blog.find(id)
-    if blog is None:
-        return 404, "No such article."
-    return {"__template__": "blog.html", "blog": blog}
+    return await article(await posts.find(Blog, id, "blog"))
 
 
-@get("/api/blogs")
-async def api_blogs(*, limit: int = 20):
-    if not 1 <= limit <= 100:
-        raise APIValueError("limit", "limit: expected a number from 1 to 100")
-    return {"blogs": await Blog.findAll(orderBy="created_at desc", limit=limit)}
+async def article(blog: Blog, **comment_form) -> dict:
+    """The article page; ``comment_form`` keeps a refused comment's ``error`` and text."""
+    return {
+        "__template__": "blog.html",
+        "blog": blog,
+        "content_html": render_markdown(blog.content),
+        "comments": await posts.comments_on(blog),
+        **comment_form,
+    }
 
 
-@get("/api/blogs/{id}")
-async def api_get_blog(id):
-    blog = await Blog.find(id)
-    if blog is None:
-        raise APIResourceNotFoundError("blog", f"no blog with id {id!r}")
-    return blog
+@get("/feed.xml")
+async def feed(request):
+    blogs = await Blog.findAll(orderBy="created_at desc", limit=FEED_LENGTH)
+    # Behind a trusted proxy, request.scheme is the one the reader used (see proxy.py).
+    xml = atom_feed(blogs, f"{request.scheme}://{request.host}", SITE_TITLE)
+    return web.Response(text=xml, content_type="application/atom+xml")
+
+
+@signed_in
+@post("/blog/{id}/comments")
+async def comment_form(request, id, *, content=None):
+    blog = await posts.find(Blog, id, "blog")
+    try:
+        await posts.add_comment(request[USER], blog, {"content": content})
+    except APIError as exc:
+        return exc.status, await article(blog, error=exc.message, comment_text=content)
+    return f"redirect:/blog/{blog.id}#comments"
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+@get("/register")
+async def register_page():
+    return {"__template__": "register.html"}
+
+
+@post("/register")
+async def register_form(request, *, name=None, email=None, password=None, password2=None):
+    again = {"__template__": "register.html", "name": name, "email": email}
+    if password != password2:
+        return 400, {**again, "error": "password2: the two passwords differ"}
+    try:
+        user = await accounts.register({"name": name, "email": email, "password": password})
+    except APIError as exc:
+        return exc.status, {**again, "error": exc.message}
+    return signed_in_redirect(request, user, "/")
+
+
+@get("/signin")
+async def signin_page():
+    return {"__template__": "signin.html"}
+
+
+@post("/signin")
+async def signin_form(request, *, email=None, password=None):
+    delay = request.app[CONFIG].signin_failure_delay
+    try:
+        user = await accounts.authenticate({"email": email, "password": password}, delay)
+    except APIError as exc:
+        return exc.status, {"__template__": "signin.html", "email": email, "error": exc.message}
+    return signed_in_redirect(request, user, "/")
+
+
+@get("/signout")
+async def signout():
+    response = web.Response(status=302, headers={"Location": "/"})
+    end_session(response)
+    return response
+
+
+# --- management ---------------------------------------------------------------------------
+
+
+@admin_only
+@get("/manage/")
+async def manage():
+    return "redirect:/manage/blogs"
+
+
+@admin_only
+@get("/manage/blogs")
+async def manage_blogs(request, *, page: int = 1):
+    page, blogs = await find_page(Blog, page, page_size(request))
+    return {"__template__": "manage_blogs.html", "blogs": blogs, "page": page}
+
+
+@admin_only
+@get("/manage/blogs/create")
+async def manage_create_blog_page():
+    return {"__template__": "manage_blog_edit.html", "action": "/manage/blogs/create"}
+
+
+@admin_only
+@post("/manage/blogs/create")
+async def manage_create_blog(request, *, name=None, summary=None, content=None):
+    draft = {"name": name, "summary": summary, "content": content}
+    try:
+        blog = await posts.create_blog(request[USER], draft)
+    except APIError as exc:
+        page = {"action": "/manage/blogs/create", "blog": draft, "error": exc.message}
+        return exc.status, {"__template__": "manage_blog_edit.html", **page}
+    return f"redirect:/blog/{blog.id}"
+
+
+@admin_only
+@get("/manage/blogs/edit")
+async def manage_edit_blog_page(*, id: str):
+    blog = await posts.find(Blog, id, "blog")
+    action = f"/manage/blogs/edit?id={blog.id}"
+    return {"__template__": "manage_blog_edit.html", "action": action, "blog": blog}
+
+
+@admin_only
+@post("/manage/blogs/edit")
+async def manage_edit_blog(*, id: str, name=None, summary=None, content=None):
+    blog = await posts.find(Blog, id, "blog")
+    draft = {"name": name, "summary": summary, "content": content}
+    try:
+        await posts.update_blog(blog, draft)
+    except APIError as exc:
+        page = {"action": f"/manage/blogs/edit?id={blog.id}", "blog": {**draft, "id": blog.id}}
+        return exc.status, {"__template__": "manage_blog_edit.html", **page, "error": exc.message}
+    return f"redirect:/blog/{blog.id}"
+
+
+@admin_only
+@get("/manage/comments")
+async def manage_comments(request, *, page: int = 1):
+    page, comments = await find_page(Comment, page, page_size(request))
+    return {"__template__": "manage_comments.html", "comments": comments, "page": page}
+
+
+@admin_only
+@get("/manage/users")
+async def manage_users(request, *, page: int = 1):
+    page, users = await find_page(User, page, page_size(request))
+    return {"__template__": "manage_users.html", "users": users, "page": page}

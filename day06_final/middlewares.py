@@ -2,19 +2,22 @@
 
 Each is an ``async def`` that calls ``await handler(request)`` once. What comes before that
 line pre-processes the request (step 3 of the cycle), what comes after works on the response.
-``create_app`` lists them outermost first; notice how ``response_factory`` is the one place
-where what a handler returns (a dict, a str, bytes...) or raises becomes an HTTP response.
+``create_app`` lists them outermost first. Notice the two ends of a request's life here:
+``response_factory`` turns what a handler returns into a response, ``errors`` turns whatever
+went wrong into one, a page for a browser or JSON for a script, and never a traceback.
 """
 
 import functools
 import json
 import logging
 import time
+from http import HTTPStatus
 
 import jinja2
 from aiohttp import web
 
 from .apis import APIError
+from .auth import USER
 from .orm import DatabaseUnavailableError
 from .tracing import record
 
@@ -42,23 +45,80 @@ async def access_log(request: web.Request, handler) -> web.StreamResponse:
         log.info("%s %s %d %.2f ms", request.method, request.path_qs, status, elapsed)
 
 
+# --- errors ------------------------------------------------------------------------------
+
+# What an error page says when the error itself brings no message of its own.
+MESSAGES = {
+    400: "The request could not be understood.",
+    403: "You may not do this.",
+    404: "There is nothing at this address.",
+    405: "This address does not answer that method.",
+    500: "Something went wrong on our side. It has been logged; please try again later.",
+    503: "The blog's database cannot be reached right now. Please try again in a minute.",
+}
+
+
+def wants_json(request: web.Request) -> bool:
+    """Whether an error should be JSON: for the API, and for clients that do not ask for HTML.
+
+    Browsers list ``text/html`` in ``Accept`` for every page they load; scripts, ``curl`` and
+    ``fetch`` do not, and get the same JSON error shape as the API.
+    """
+    return request.path.startswith("/api/") or "text/html" not in request.headers.get("Accept", "")
+
+
+def error_response(request: web.Request, status: int, error: str, data: str, message: str):
+    """The error as JSON ``{"error", "data", "message"}`` or as the error page, with ``status``."""
+    message = message or MESSAGES.get(status, HTTPStatus(status).phrase)
+    if wants_json(request):
+        return json_response({"error": error, "data": data, "message": message}, status)
+    context = {"status": status, "title": HTTPStatus(status).phrase, "message": message}
+    return render(request, "error.html", context, status=status)
+
+
+@web.middleware
+async def errors(request: web.Request, handler) -> web.StreamResponse:
+    """Turn every failure into a response with its real status; log the ones that are bugs."""
+    record(request, 3, "errors", "any failure from here in becomes an error response")
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:  # a redirect is an answer, not a failure
+            raise
+        # aiohttp's own text ("404: Not Found") says no more than the status: say it in words.
+        text = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else ""
+        error = f"http:{exc.status}"
+        response = error_response(request, exc.status, error, "", text)
+        if "Allow" in exc.headers:  # a 405 says which methods the address does answer
+            response.headers["Allow"] = exc.headers["Allow"]
+    except APIError as exc:
+        response = error_response(request, exc.status, exc.error, exc.data, exc.message)
+    except DatabaseUnavailableError as exc:
+        log.error("%s %s: %s", request.method, request.path_qs, exc)
+        response = error_response(request, 503, "database:unavailable", "", "")
+    except Exception:
+        # A bug: the traceback goes to the log, for you; the visitor gets a plain 500.
+        log.exception("%s %s failed", request.method, request.path_qs)
+        response = error_response(request, 500, "server:error", "", "")
+    record(request, 8, "errors", f"{response.status}, {response.content_type}")
+    return response
+
+
+# --- responses ---------------------------------------------------------------------------
+
+
 @web.middleware
 async def response_factory(request: web.Request, handler) -> web.StreamResponse:
-    """Steps 7 and 8: turn what the handler returned, or raised, into a response."""
+    """Steps 7 and 8: turn what the handler returned into a response; let what it raised go on."""
     record(request, 3, "response_factory", "the handler's return value will become a response")
     name = request.match_info.handler.__name__
     try:
         result = await handler(request)
-    except APIError as exc:
-        record(request, 7, name, f"raised {type(exc).__name__}({exc.data!r})")
-        response = json_response(exc.to_json(), status=exc.status)
-    except DatabaseUnavailableError as exc:
-        record(request, 7, name, "raised DatabaseUnavailableError")
-        log.error("%s %s: %s", request.method, request.path_qs, exc)
-        response = unavailable(request)
-    else:
-        record(request, 7, name, f"returned {describe(result)}")
-        response = to_response(request, result)
+    except Exception as exc:
+        record(request, 7, name, f"raised {type(exc).__name__}")
+        raise
+    record(request, 7, name, f"returned {describe(result)}")
+    response = to_response(request, result)
     content_type = response.headers.get("Content-Type", "no body")
     record(request, 8, "response_factory", f"{response.status}, {content_type}")
     return response
@@ -68,14 +128,6 @@ def describe(result) -> str:
     if isinstance(result, dict) and "__template__" in result:
         return f"a dict for the template {result['__template__']!r}"
     return f"a {type(result).__name__}"
-
-
-def unavailable(request: web.Request) -> web.Response:
-    """503: JSON for the API, a short page for a browser."""
-    if request.path.startswith("/api/"):
-        message = "the database cannot be reached; try again later"
-        return json_response({"error": "database:unavailable", "data": "", "message": message}, 503)
-    return render(request, "unavailable.html", {}, status=503)
 
 
 def to_response(request: web.Request, result) -> web.StreamResponse:
@@ -95,6 +147,8 @@ def to_response(request: web.Request, result) -> web.StreamResponse:
             return json_response(result)
         case int() if not isinstance(result, bool):
             return web.Response(status=result)
+        case (int() as status, {"__template__": str()} as page) if isinstance(result, tuple):
+            return render(request, page["__template__"], page, status=status)
         case (int() as status, text) if isinstance(result, tuple):
             return web.Response(status=status, text=str(text))
     raise TypeError(
@@ -112,5 +166,6 @@ def json_response(data, status: int = 200) -> web.Response:
 
 
 def render(request: web.Request, template: str, context: dict, status: int = 200) -> web.Response:
-    html = request.app[JINJA2].get_template(template).render(**context)
+    """A page: every template also gets ``user``, the signed-in user (None for a visitor)."""
+    html = request.app[JINJA2].get_template(template).render({"user": request.get(USER), **context})
     return web.Response(text=html, content_type="text/html", status=status)

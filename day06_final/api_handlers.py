@@ -1,0 +1,115 @@
+"""The JSON API: the same blog as the pages, for scripts and for the pages' own JavaScript.
+
+Every answer is JSON and every error is ``{"error", "data", "message"}`` with a real status.
+Notice what never leaves the server: a password hash, and (except to administrators) anyone's
+email. Lists are paged with ``?page=N`` and answer ``{"page": {...}, "<items>": [...]}``.
+"""
+
+from aiohttp import web
+
+from . import accounts, posts
+from .apis import find_page
+from .auth import USER, admin_only, signed_in
+from .config import CONFIG
+from .coroweb import get, post
+from .markup import render_markdown
+from .middlewares import json_response
+from .models import Blog, Comment, User
+from .sessions import start_session
+from .validation import PREVIEW, clean
+
+
+def signed_in_json(request: web.Request, user: User) -> web.Response:
+    """The user, as the API shows them to themself, with a fresh session cookie."""
+    response = json_response(accounts.public(user))
+    start_session(response, request, user.id, user.passwd, request.app[CONFIG])
+    return response
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+@post("/api/users")
+async def api_register(request, *, name=None, email=None, password=None):
+    user = await accounts.register({"name": name, "email": email, "password": password})
+    return signed_in_json(request, user)
+
+
+@post("/api/authenticate")
+async def api_authenticate(request, *, email=None, password=None):
+    delay = request.app[CONFIG].signin_failure_delay
+    user = await accounts.authenticate({"email": email, "password": password}, delay)
+    return signed_in_json(request, user)
+
+
+@admin_only
+@get("/api/users")
+async def api_users(request, *, page: int = 1):
+    page, users = await find_page(User, page, request.app[CONFIG].page_size)
+    return {"page": page.to_json(), "users": [accounts.for_admins(user) for user in users]}
+
+
+# --- articles -----------------------------------------------------------------------------
+
+
+@get("/api/blogs")
+async def api_blogs(request, *, page: int = 1):
+    page, blogs = await find_page(Blog, page, request.app[CONFIG].page_size)
+    return {"page": page.to_json(), "blogs": blogs}
+
+
+@get("/api/blogs/{id}")
+async def api_get_blog(id):
+    return await posts.find(Blog, id, "blog")
+
+
+@admin_only
+@post("/api/blogs")
+async def api_create_blog(request, *, name=None, summary=None, content=None):
+    values = {"name": name, "summary": summary, "content": content}
+    return await posts.create_blog(request[USER], values)
+
+
+@admin_only
+@post("/api/blogs/{id}")
+async def api_update_blog(id, *, name=None, summary=None, content=None):
+    blog = await posts.find(Blog, id, "blog")
+    return await posts.update_blog(blog, {"name": name, "summary": summary, "content": content})
+
+
+@admin_only
+@post("/api/blogs/{id}/delete")
+async def api_delete_blog(id):
+    await posts.delete_blog(await posts.find(Blog, id, "blog"))
+    return {"id": id}
+
+
+@admin_only
+@post("/api/markdown/preview")
+async def api_preview(*, text=None):
+    return {"html": str(render_markdown(clean(PREVIEW, {"text": text})["text"]))}
+
+
+# --- comments -----------------------------------------------------------------------------
+
+
+@signed_in
+@post("/api/blogs/{id}/comments")
+async def api_create_comment(request, id, *, content=None):
+    blog = await posts.find(Blog, id, "blog")
+    return await posts.add_comment(request[USER], blog, {"content": content})
+
+
+@admin_only
+@get("/api/comments")
+async def api_comments(request, *, page: int = 1):
+    page, comments = await find_page(Comment, page, request.app[CONFIG].page_size)
+    return {"page": page.to_json(), "comments": comments}
+
+
+@admin_only
+@post("/api/comments/{id}/delete")
+async def api_delete_comment(id):
+    comment = await posts.find(Comment, id, "comment")
+    await comment.remove()
+    return {"id": id}

@@ -1,0 +1,62 @@
+"""Who is asking, and may they: the session cookie read on every request, the rules enforced.
+
+``@signed_in`` and ``@admin_only`` label a handler, as ``@get`` labels it with its route; the
+``auth`` middleware reads the label (``request.match_info.handler`` carries it) and refuses
+before the handler runs. Notice that the rule lives on the server, next to the handler: a
+hidden link or button is a convenience for the reader, never a lock.
+"""
+
+from aiohttp import web
+
+from .apis import APIAuthenticationError, APIPermissionError
+from .config import CONFIG
+from .models import User
+from .sessions import COOKIE_NAME, read_session
+from .tracing import record
+
+# The signed-in user, for handlers and templates; absent for a visitor.
+USER = web.RequestKey("user", User)
+
+
+def signed_in(fn):
+    """Label a handler for signed-in users only."""
+    fn.__who__ = "user"
+    return fn
+
+
+def admin_only(fn):
+    """Label a handler for administrators only."""
+    fn.__who__ = "admin"
+    return fn
+
+
+async def session_user(request: web.Request) -> User | None:
+    """The user the session cookie names, if it is valid, unexpired and for today's password."""
+    secret = request.app[CONFIG].secret
+    session = read_session(request.cookies.get(COOKIE_NAME), secret)
+    if session is None:
+        return None
+    user = await User.find(session.user_id)
+    # After a password change the fingerprint differs: every older session ends here.
+    if user is None or not session.matches(user.passwd, secret):
+        return None
+    return user
+
+
+@web.middleware
+async def auth(request: web.Request, handler) -> web.StreamResponse:
+    """Put the signed-in user in ``request[USER]``; refuse what the handler's label forbids."""
+    if request.path.startswith("/static/"):  # files: no need to ask the database who it is
+        return await handler(request)
+    user = await session_user(request)
+    if user is not None:
+        request[USER] = user
+    who = getattr(request.match_info.handler, "__who__", "anyone")
+    record(request, 3, "auth", f"{user.name if user else 'a visitor'}; the route is for {who}")
+    if who != "anyone" and user is None:
+        if request.path.startswith("/api/"):
+            raise APIAuthenticationError("sign in first")
+        raise web.HTTPFound("/signin")
+    if who == "admin" and not user.admin:
+        raise APIPermissionError("only an administrator may do this")
+    return await handler(request)

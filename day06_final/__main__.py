@@ -1,25 +1,30 @@
-"""Run day 5 from the repository root.
+"""Run day 6 from the repository root: serve the blog, and the commands that look after it.
 
-``python -m day05_web [--db URL] [--host H] [--port P]`` serves the site (127.0.0.1:9000, an
-SQLite file in ``instance/`` unless ``--db`` names another database);
-``python -m day05_web seed [--db URL]`` adds a demo author and three demo articles.
-``schema`` and ``doctor`` are day 4's, unchanged. Notice that the server runs exactly the app
-the tests run: ``create_app`` builds both.
+``python -m day06_final`` serves it (``serve``: ``--host``, ``--port``, ``--reload``);
+``init-db`` creates the tables; ``create-admin --email E --name N`` makes an administrator;
+``seed --posts N`` adds demo content; ``schema`` and ``doctor`` are day 4's. Every command
+takes ``--db URL`` and ``--config FILE``. Notice how each one fails: one line saying what is
+wrong and a non-zero exit status, never a traceback, whatever the mistake.
 """
 
 import argparse
 import asyncio
+import getpass
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from . import doctor
-from .app import create_app, database_url
+from . import accounts, doctor, seed
+from .apis import APIError
+from .app import create_app
+from .config import Config, ConfigError, load_config
 from .models import Blog, Comment, User
 from .orm import DatabaseError, MySQLBackend, close_pool, create_pool, create_tables
 
+HERE = Path(__file__).resolve().parent
 MODELS = (User, Blog, Comment)
 SCHEMA_HEADER = f"""\
 -- The blog's tables for MySQL/MariaDB, generated from models.py: do not edit by hand.
@@ -27,16 +32,10 @@ SCHEMA_HEADER = f"""\
 -- Load it into a database made with CREATE DATABASE blog CHARACTER SET utf8mb4:
 --   mysql -u root -p blog < {__package__}/schema.sql
 """
-DEMO_EMAIL = "demo@example.com"
-DEMO_BLOGS = [
-    (
-        "Hello, coroweb",
-        "A handler is a plain function.",
-        "It names its arguments; coroweb fills them.",
-    ),
-    ("Templates", "Jinja2 renders the pages.", "A dict with __template__ becomes a page."),
-    ("The nine steps", "Every request walks the same road.", "Read the log: each step is there."),
-]
+
+
+class CommandError(Exception):
+    """A mistake the person at the keyboard can fix: printed as one line, exit status 1."""
 
 
 def schema() -> str:
@@ -45,66 +44,147 @@ def schema() -> str:
     return SCHEMA_HEADER + "".join(f"\n{statement};\n" for statement in statements)
 
 
-async def seed(db_url: str) -> None:
-    """Add a demo author (once) and three demo articles."""
-    await create_pool(db_url)
+def shown(url: str) -> str:
+    """A database URL fit to print: its password starred out."""
+    password = urlsplit(url).password
+    return url.replace(f":{password}@", ":***@") if password else url
+
+
+async def on_database(config: Config, work=None):
+    """Create the tables if missing, then ``await work()``, with the database open; close it."""
+    await create_pool(config.db_url)
     try:
         await create_tables(*MODELS)
-        found = await User.findAll("email = ?", [DEMO_EMAIL])
-        author = found[0] if found else User(email=DEMO_EMAIL, passwd="", name="Demo", image="")
-        if not found:
-            await author.save()
-        by_author = dict(user_id=author.id, user_name=author.name, user_image=author.image)
-        for name, summary, content in DEMO_BLOGS:
-            await Blog(by_author, name=name, summary=summary, content=content).save()
-            print(f"added {name!r}")
+        return await work() if work else None
     finally:
         await close_pool()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=f"python -m {__package__}",
-        description="Serve the blog's first pages, add demo articles, print the schema.",
+# --- the commands ------------------------------------------------------------------------
+
+
+def serve(config: Config, args) -> None:
+    # INFO shows the access log and the nine-step trace of every request.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    if not args.reload:
+        run_server(config)
+        return
+    import watchfiles  # only --reload needs it
+
+    print(f"watching {HERE} for changes to .py files: the server restarts after each one")
+    # The server runs in a child process that watchfiles restarts. Templates need no restart:
+    # Jinja2 reloads a template whose file changed.
+    watchfiles.run_process(
+        HERE, target=run_server, args=(config,), watch_filter=watchfiles.PythonFilter()
     )
-    parser.add_argument("--db", metavar="URL", help="database (default: instance/blog.db)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=9000, help="port to listen on")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    seeding = commands.add_parser("seed", help="add a demo author and three demo articles")
-    # SUPPRESS: `--db URL seed` and `seed --db URL` both work.
-    seeding.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database")
+
+
+def run_server(config: Config) -> None:
+    """Serve the blog until Ctrl+C; a database it cannot reach at start is a one-line error."""
+    try:
+        # access_log=None: the access_log middleware replaces aiohttp's own access log.
+        web.run_app(create_app(config=config), host=config.host, port=config.port, access_log=None)
+    except DatabaseError as exc:
+        sys.exit(f"database error: {exc}")
+
+
+def init_db(config: Config, args) -> None:
+    asyncio.run(on_database(config))
+    print(
+        f"tables {', '.join(model.__table__ for model in MODELS)} ready in {shown(config.db_url)}"
+    )
+
+
+def read_password() -> str:
+    """The new password: asked twice at a terminal, else the first line of standard input."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password for the administrator: ")
+        if getpass.getpass("The same password again: ") != password:
+            raise CommandError("the two passwords differ")
+        return password
+    return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+
+
+def create_admin(config: Config, args) -> None:
+    values = {"email": args.email, "name": args.name, "password": read_password()}
+    user, created = asyncio.run(on_database(config, lambda: accounts.create_admin(values)))
+    if created:
+        print(f"created the administrator {user.name} <{user.email}>")
+    else:
+        print(f"{user.name} <{user.email}> is now an administrator, with the new password")
+    print(f"sign in at http://{config.host}:{config.port}/signin")
+
+
+def seed_posts(config: Config, args) -> None:
+    if args.posts < 0:
+        raise CommandError(f"--posts must be 0 or more, not {args.posts}")
+    comments = asyncio.run(on_database(config, lambda: seed.seed(args.posts)))
+    where = shown(config.db_url)
+    print(f"added {args.posts} articles and {comments} comments by the demo people to {where}")
+
+
+COMMANDS = {"serve": serve, "init-db": init_db, "create-admin": create_admin, "seed": seed_posts}
+
+
+# --- the command line --------------------------------------------------------------------
+
+
+def add_settings(parser: argparse.ArgumentParser, default) -> None:
+    # default=SUPPRESS on the subcommands: `--db URL seed` and `seed --db URL` both work.
+    parser.add_argument("--db", metavar="URL", default=default, help="database URL")
+    parser.add_argument("--config", metavar="FILE", default=default, help="TOML settings file")
+
+
+def add_server_flags(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--host", default=default, help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=default, help="port to listen on (9000)")
+    parser.add_argument(
+        "--reload", action="store_true", default=default, help="restart when the code changes"
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog=f"python -m {__package__}",
+        description="The blog: serve it, create its tables, make an administrator, add demo posts.",
+    )
+    add_settings(main, None)
+    add_server_flags(main, None)
+    commands = main.add_subparsers(dest="command", metavar="COMMAND")
+    serving = commands.add_parser("serve", help="serve the blog (the default command)")
+    add_settings(serving, argparse.SUPPRESS)
+    add_server_flags(serving, argparse.SUPPRESS)
+    add_settings(commands.add_parser("init-db", help="create the tables"), argparse.SUPPRESS)
+    admin = commands.add_parser("create-admin", help="make (or promote) an administrator")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", required=True, help="shown on their articles (1-50 characters)")
+    add_settings(admin, argparse.SUPPRESS)
+    seeding = commands.add_parser("seed", help="add demo authors, articles and comments")
+    seeding.add_argument("--posts", type=int, default=10, help="how many articles (10)")
+    add_settings(seeding, argparse.SUPPRESS)
     commands.add_parser("schema", help="print the MySQL schema generated from models.py")
     check = commands.add_parser("doctor", help="check Python, the packages and the database")
-    check.add_argument(
-        "--db",
-        default=doctor.DEFAULT_DB,
-        metavar="URL",
-        help=f"database to try (default: {doctor.DEFAULT_DB})",
-    )
-    check.add_argument(
-        "--requirements",
-        type=Path,
-        metavar="FILE",
-        help="requirements file to check (default: the workbook's)",
-    )
-    args = parser.parse_args(argv)
+    check.add_argument("--db", default=doctor.DEFAULT_DB, metavar="URL", help="database to try")
+    check.add_argument("--requirements", type=Path, metavar="FILE", help="requirements file")
+    return main
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     if args.command == "schema":
         sys.stdout.write(schema())
         return 0
     if args.command == "doctor":
         return doctor.main(args.db, args.requirements)
+    command = args.command or "serve"
+    flags = {"db_url": args.db, "host": args.host, "port": args.port}
     try:
-        if args.command == "seed":
-            asyncio.run(seed(database_url(args.db)))
-            return 0
-        # INFO shows the access log and the nine-step trace of every request.
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-        # access_log=None: the access_log middleware replaces aiohttp's own access log.
-        web.run_app(create_app(args.db), host=args.host, port=args.port, access_log=None)
-    except DatabaseError as exc:
-        sys.exit(f"database error: {exc}")
+        config = load_config(flags, config_file=args.config)
+        COMMANDS[command](config, args)
+    except (ConfigError, CommandError, DatabaseError, APIError) as exc:
+        sys.exit(f"{command}: {exc}")
+    except KeyboardInterrupt:
+        sys.exit(f"{command}: interrupted")
     return 0
 
 

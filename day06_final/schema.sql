@@ -1,7 +1,7 @@
 -- The blog's tables for MySQL/MariaDB, generated from models.py: do not edit by hand.
--- Regenerate it: python -m day05_web schema > day05_web/schema.sql
+-- Regenerate it: python -m day06_final schema > day06_final/schema.sql
 -- Load it into a database made with CREATE DATABASE blog CHARACTER SET utf8mb4:
---   mysql -u root -p blog < day05_web/schema.sql
+--   mysql -u root -p blog < day06_final/schema.sql
 
 CREATE TABLE IF NOT EXISTS `users` (
   `id` varchar(50) NOT NULL,

@@ -32,33 +32,34 @@ def no_outside_settings(monkeypatch, tmp_path, workbook, day):
 
 
 @pytest.fixture
-def config(workbook, day, db_url, tmp_path):
+def settings():
+    """Settings a test wants changed: ``@pytest.mark.parametrize("settings", [{...}])``."""
+    return {}
+
+
+@pytest.fixture
+def config(workbook, day, db_url, tmp_path, settings):
     """A test instance of the blog on ``db_url``: temporary folder, test secret, no delays."""
     config = workbook.load(day, "config")
-    return config.Config(
-        db_url=db_url,
-        secret=TEST_SECRET,
-        signin_failure_delay=0.001,
-        instance_path=tmp_path / "instance",
-    )
+    test_instance = {
+        "db_url": db_url,
+        "secret": TEST_SECRET,
+        "signin_failure_delay": 0.001,
+        "instance_path": tmp_path / "instance",
+    }
+    return config.Config(**{**test_instance, **settings})
 
 
 @pytest.fixture
-def start(workbook, day, aiohttp_client):
-    """``await start(config)``: a client of a new app built by ``create_app(config=config)``."""
-
-    async def start(config, **client_options):
-        app = await workbook.load(day, "app").create_app(config=config)
-        client_options.setdefault("headers", {"Accept": BROWSER_ACCEPT})
-        return await aiohttp_client(app, **client_options)
-
-    return start
+async def app(workbook, day, config):
+    """The blog's application, built by ``create_app(config=config)``, not started yet."""
+    return await workbook.load(day, "app").create_app(config=config)
 
 
 @pytest.fixture
-async def client(start, config):
-    """A client of the blog on a brand-new database (SQLite, then MariaDB)."""
-    return await start(config)
+async def client(aiohttp_client, app):
+    """A client of the blog on a brand-new database (SQLite, then MariaDB), as a browser."""
+    return await aiohttp_client(app, headers={"Accept": BROWSER_ACCEPT})
 
 
 @pytest.fixture

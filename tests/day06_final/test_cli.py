@@ -1,0 +1,145 @@
+"""The commands, run as a person runs them: ``python -m day06_final`` and its subcommands, each
+in a process of its own, with what they print and the status they exit with."""
+
+import json
+import sqlite3
+import subprocess
+
+import pytest
+
+from tests.day06_final.conftest import PASSWORD
+from tests.network import fetch_while_running, free_port
+
+
+@pytest.fixture
+def run(workbook, day):
+    """``run(*args, stdin="")``: run ``python -m <day> args``; the finished process."""
+
+    def run(*args, stdin=""):
+        command = workbook.command(day, *args)
+        return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
+
+    return run
+
+
+@pytest.fixture
+def sqlite_db(tmp_path):
+    """A database URL on an SQLite file that does not exist yet, and a way to read it back."""
+    path = tmp_path / "blog.db"
+
+    def query(sql):
+        with sqlite3.connect(path) as connection:
+            return connection.execute(sql).fetchall()
+
+    return f"sqlite:///{path}", query
+
+
+def test_init_db_creates_the_tables(run, sqlite_db):
+    url, query = sqlite_db
+    result = run("init-db", "--db", url)
+    assert result.returncode == 0, result.stderr
+    assert "users, blogs, comments" in result.stdout
+    tables = {name for (name,) in query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"users", "blogs", "comments"}
+
+
+def test_create_admin_reads_the_password_from_stdin_and_promotes_an_existing_user(run, sqlite_db):
+    url, query = sqlite_db
+    made = run(
+        "create-admin",
+        "--db",
+        url,
+        "--email",
+        "Ann@Example.com",
+        "--name",
+        "Ann",
+        stdin=PASSWORD + "\n",
+    )
+    assert made.returncode == 0, made.stderr
+    assert "created the administrator Ann <ann@example.com>" in made.stdout
+    [(name, admin, passwd)] = query("SELECT name, admin, passwd FROM users")
+    assert (name, admin) == ("Ann", 1) and passwd.startswith("scrypt$") and PASSWORD not in passwd
+    again = run(
+        "create-admin",
+        "--db",
+        url,
+        "--email",
+        "ann@example.com",
+        "--name",
+        "Other",
+        stdin="another password\n",
+    )
+    assert again.returncode == 0, again.stderr
+    assert "is now an administrator" in again.stdout
+    [(name, admin, new_passwd)] = query("SELECT name, admin, passwd FROM users")
+    assert (name, admin) == ("Ann", 1) and new_passwd != passwd
+
+
+@pytest.mark.parametrize(
+    "args, stdin, message",
+    [
+        (
+            ["--email", "ann@example.com", "--name", "Ann"],
+            "short\n",
+            "password: must be at least 8",
+        ),
+        (["--email", "ann@example.com", "--name", "Ann"], "", "password: must not be empty"),
+    ],
+)
+def test_create_admin_refuses_a_password_registration_would_refuse_in_one_line(
+    run, sqlite_db, args, stdin, message
+):
+    url, query = sqlite_db
+    result = run("create-admin", "--db", url, *args, stdin=stdin)
+    assert result.returncode != 0
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"create-admin: {message}")
+    assert query("SELECT count(*) FROM users") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["init-db", "--db", "mysql://root:@127.0.0.1:{port}/blog"], "Can't connect"),
+        (["--port", "99999"], "port must be a port number"),
+    ],
+)
+def test_a_bad_setting_or_an_unreachable_database_is_one_line_and_a_failure(run, args, message):
+    result = run(*[arg.replace("{port}", str(free_port())) for arg in args])
+    assert result.returncode != 0
+    [line] = result.stderr.strip().splitlines()
+    assert message in line and "Traceback" not in result.stderr
+
+
+def test_seed_adds_demo_articles_with_comments_chinese_and_emoji(run, sqlite_db):
+    url, query = sqlite_db
+    result = run("seed", "--posts", "3", "--db", url)
+    assert result.returncode == 0, result.stderr
+    assert "added 3 articles" in result.stdout
+    names = [name for (name,) in query("SELECT name FROM blogs ORDER BY created_at")]
+    assert len(names) == 3 and any("👋" in name for name in names)
+    assert any("写" in name for name in names)
+    assert query("SELECT count(*) FROM comments")[0][0] > 0
+    people = query("SELECT count(*) FROM users")
+    # Seeding again adds articles, with a progress bar when there are many; the demo people
+    # are made once.
+    result = run("seed", "--posts", "60", "--db", url)
+    assert result.returncode == 0, result.stderr
+    assert "60/60" in result.stderr
+    assert query("SELECT count(*) FROM blogs") == [(63,)]
+    assert query("SELECT count(*) FROM users") == people
+
+
+def test_the_server_answers_on_the_port_it_is_given_until_it_is_stopped(workbook, day, sqlite_db):
+    url, _ = sqlite_db
+    port = free_port()
+    command = workbook.command(day, "--db", url, "--host", "127.0.0.1", "--port", str(port))
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as server:
+        try:
+            answer = json.loads(fetch_while_running(server, f"http://127.0.0.1:{port}/api/blogs"))
+            page = fetch_while_running(server, f"http://127.0.0.1:{port}/").decode()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    assert answer["blogs"] == [] and answer["page"]["page_count"] == 1
+    assert "Awesome Python Blog" in page

@@ -1,0 +1,137 @@
+"""When things go wrong: 403, 404, 405 and 500 pages (never a traceback), JSON errors for
+scripts, a database that goes away (503, then back on its own), and the nine steps still there."""
+
+import asyncio
+import dataclasses
+import logging
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.day02.test_trace import steps
+from tests.network import Relay
+
+
+@pytest.fixture
+def failing_route(workbook, day):
+    """``failing_route(app, path)``: add a route to the app that fails with a bug."""
+    coroweb = workbook.load(day, "coroweb")
+
+    def add(app, path):
+        @coroweb.get(path)
+        async def broken():
+            raise RuntimeError("secret internals: the password is hunter2")
+
+        coroweb.add_route(app, broken)
+
+    return add
+
+
+@pytest.mark.parametrize("path", ["/broken", "/api/broken"])
+async def test_a_bug_is_a_500_that_shows_no_traceback_but_logs_one(
+    app, aiohttp_client, failing_route, caplog, path
+):
+    failing_route(app, path)
+    client = await aiohttp_client(app, headers={"Accept": "text/html"})
+    response = await client.get(path)
+    body = await response.text()
+    assert response.status == 500
+    for leak in ("Traceback", "RuntimeError", "secret internals", "hunter2", ".py"):
+        assert leak not in body
+    if path.startswith("/api/"):
+        assert (await response.json())["error"] == "server:error"
+    else:
+        assert response.content_type == "text/html" and "error-page" in body
+    assert "Traceback" in caplog.text and "secret internals" in caplog.text
+
+
+async def test_a_reader_on_a_management_page_gets_a_403_page(client, auth):
+    await auth.as_user()
+    response = await client.get("/manage/users")
+    assert response.status == 403 and response.content_type == "text/html"
+    html = await response.text()
+    assert "Forbidden" in html and "error-page" in html and "@example.com" not in html
+
+
+async def test_a_method_a_route_does_not_answer_is_a_405_naming_the_ones_it_does(client):
+    response = await client.get("/api/blogs/" + "0" * 50 + "/delete")
+    assert response.status == 405
+    assert response.headers["Allow"] == "POST"
+    assert (await response.json())["error"] == "http:405"
+
+
+@pytest.mark.parametrize("accept", ["*/*", "application/json", None])
+async def test_scripts_get_errors_as_json_even_outside_the_api(client, accept):
+    headers = {"Accept": accept} if accept else {"Accept": ""}
+    response = await client.get("/blog/no-such-article", headers=headers)
+    assert response.status == 404
+    answer = await response.json()
+    assert (answer["error"], answer["data"]) == ("value:notfound", "blog")
+
+
+async def test_an_api_path_always_answers_json(client):
+    response = await client.get("/api/no-such-thing")  # the client says Accept: text/html
+    assert response.status == 404
+    assert (await response.json())["error"] == "http:404"
+
+
+# --- the database goes away ---------------------------------------------------------------
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
+async def test_a_database_that_goes_away_is_a_quick_503_and_the_blog_recovers_by_itself(
+    config, workbook, day, aiohttp_client, db_url
+):
+    url = urlsplit(db_url)
+    relay = Relay(url.hostname, url.port)
+    await relay.start()
+    netloc = f"{url.username}:{url.password or ''}@127.0.0.1:{relay.local_port}"
+    config = dataclasses.replace(config, db_url=url._replace(netloc=netloc).geturl())
+    try:
+        app = await workbook.load(day, "app").create_app(config=config)
+        client = await aiohttp_client(app, headers={"Accept": "text/html"})
+        assert (await client.get("/")).status == 200
+        await relay.cut()
+        async with asyncio.timeout(10):  # seconds, not a hang
+            page, api = await client.get("/"), await client.get("/api/blogs")
+        assert (page.status, api.status) == (503, 503)
+        assert page.content_type == "text/html"
+        assert "database cannot be reached" in await page.text()
+        assert (await api.json())["error"] == "database:unavailable"
+        await relay.start()  # on the same port: the database is back
+        assert (await client.get("/")).status == 200
+        assert (await client.get("/api/blogs")).status == 200
+    finally:
+        await relay.cut()
+
+
+# --- the nine steps -----------------------------------------------------------------------
+
+
+async def test_a_page_walks_the_nine_steps_with_the_blog_s_middlewares_at_step_3(client, auth):
+    await auth.as_user()
+    response = await client.get("/")
+    numbers = [n for n, _ in steps(response)]
+    assert numbers == sorted(numbers) and set(numbers) == set(range(1, 10))
+    # auth asks the database who is signed in while the middlewares work: step 3 too.
+    step_3 = [who for n, who in steps(response) if n == 3]
+    assert step_3 == ["access_log", "errors", "auth", "orm", "response_factory"]
+    assert {who for n, who in steps(response) if n == 6} == {"orm"}
+
+
+async def test_a_refused_request_is_traced_to_its_error_response(client):
+    response = await client.get("/manage/blogs/create", allow_redirects=False)
+    assert response.status == 302
+    numbers = [n for n, _ in steps(response)]
+    assert numbers == sorted(numbers)
+    assert {1, 2, 3, 9} <= set(numbers) and 5 not in numbers  # the handler never ran
+
+
+async def test_the_server_log_shows_each_step_and_the_status(client, caplog):
+    caplog.set_level(logging.INFO)
+    await client.get("/api/blogs?page=1")
+    assert re.search(r"^\s+4 RequestHandler\s+api_blogs\(page=1\)", caplog.text, re.M)
+    assert re.search(r"^\s+6 orm\s+SELECT", caplog.text, re.M | re.I)
+    assert re.search(r"GET /api/blogs\?page=1 200 \d+\.\d+ ms", caplog.text)

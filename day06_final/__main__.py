@@ -20,7 +20,7 @@ from aiohttp import web
 from . import accounts, doctor, seed
 from .apis import APIError
 from .app import create_app
-from .config import Config, ConfigError, load_config
+from .config import Config, load_config
 from .models import Blog, Comment, User
 from .orm import DatabaseError, MySQLBackend, close_pool, create_pool, create_tables
 
@@ -112,7 +112,7 @@ def create_admin(config: Config, args) -> None:
         print(f"created the administrator {user.name} <{user.email}>")
     else:
         print(f"{user.name} <{user.email}> is now an administrator, with the new password")
-    print(f"sign in at http://{config.host}:{config.port}/signin")
+    print("sign in on the blog's /signin page to write articles")
 
 
 def seed_posts(config: Config, args) -> None:
@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(flags, config_file=args.config)
         COMMANDS[command](config, args)
-    except (ConfigError, CommandError, DatabaseError, APIError) as exc:
+    # ValueError: a setting or URL that cannot be used (ConfigError is one), as the message says.
+    except (ValueError, CommandError, DatabaseError, APIError) as exc:
         sys.exit(f"{command}: {exc}")
     except KeyboardInterrupt:
         sys.exit(f"{command}: interrupted")

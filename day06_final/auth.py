@@ -48,11 +48,11 @@ async def auth(request: web.Request, handler) -> web.StreamResponse:
     """Put the signed-in user in ``request[USER]``; refuse what the handler's label forbids."""
     if request.path.startswith("/static/"):  # files: no need to ask the database who it is
         return await handler(request)
+    who = getattr(request.match_info.handler, "__who__", "anyone")
+    record(request, 3, "auth", f"reads the session cookie; the route is for {who}")
     user = await session_user(request)
     if user is not None:
         request[USER] = user
-    who = getattr(request.match_info.handler, "__who__", "anyone")
-    record(request, 3, "auth", f"{user.name if user else 'a visitor'}; the route is for {who}")
     if who != "anyone" and user is None:
         if request.path.startswith("/api/"):
             raise APIAuthenticationError("sign in first")

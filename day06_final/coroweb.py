@@ -264,7 +264,12 @@ def add_route(app: web.Application, fn) -> None:
     async def handle(request: web.Request):
         return await handler(request)
 
-    app.router.add_route(method, path, handle)
+    if method == "GET":
+        # add_get also answers HEAD (the headers of a GET, no body), which HTTP asks of every
+        # GET route: `curl -I`, link checkers and uptime monitors send it.
+        app.router.add_get(path, handle)
+    else:
+        app.router.add_route(method, path, handle)
 
 
 def add_routes(app: web.Application, module, package: str | None = None) -> None:

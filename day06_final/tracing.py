@@ -2,8 +2,9 @@
 
 Day 2's tracing, carried on. ``record(request, step, who, what)`` notes one step where it
 happens: the ``trace`` middleware (1, 2), each middleware (3), coroweb's ``RequestHandler``
-(4, 5), the ORM (6), the response factory (7, 8) and ``send`` (9). New today: handlers are
-plain functions that record nothing, and step 6 is the SQL the ORM logs while serving.
+(4, 5), the ORM (6), the response factory (7, 8) and ``send`` (9). Handlers are plain
+functions that record nothing; step 6 is the SQL the ORM logs while serving. New on day 6:
+the ``auth`` middleware asks the database who is signed in, and that SQL counts in step 3.
 """
 
 import contextvars
@@ -65,12 +66,17 @@ async def send(request: web.Request, response: web.StreamResponse) -> None:
 
 
 class QueryLog(logging.Handler):
-    """Step 6: each statement the ORM logs is recorded in the trace of the request it serves."""
+    """Step 6: each statement the ORM logs is recorded in the trace of the request it serves.
+
+    A statement run before the controller (step 5) is a middleware's, such as ``auth`` asking
+    who the session cookie names: it is recorded as part of step 3, where it happened.
+    """
 
     def emit(self, entry: logging.LogRecord) -> None:
         request = SERVING.get()
         if request is not None:
-            record(request, 6, "orm", entry.getMessage())
+            controller_ran = any(step.number == 5 for step in request.get(TRACE, ()))
+            record(request, 6 if controller_ran else 3, "orm", entry.getMessage())
 
 
 async def trace_queries(app: web.Application):

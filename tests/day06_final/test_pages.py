@@ -114,6 +114,13 @@ async def test_the_stylesheet_script_and_avatar_are_served_from_the_site(client)
         assert response.status == 200 and kind in response.content_type, path
 
 
+async def test_a_page_answers_head_with_its_headers_and_no_body(client):
+    # What `curl -I`, link checkers and uptime monitors send.
+    response = await client.head("/")
+    assert response.status == 200 and response.content_type == "text/html"
+    assert await response.read() == b""
+
+
 # --- commenting --------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import watchfiles
 from aiohttp import web
 
 from . import accounts, doctor, seed
@@ -64,23 +65,25 @@ async def on_database(config: Config, work=None):
 
 
 def serve(config: Config, args) -> None:
-    # INFO shows the access log and the nine-step trace of every request.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     if not args.reload:
         run_server(config)
         return
-    import watchfiles  # only --reload needs it
-
     print(f"watching {HERE} for changes to .py files: the server restarts after each one")
-    # The server runs in a child process that watchfiles restarts. Templates need no restart:
-    # Jinja2 reloads a template whose file changed.
+    # The server runs in a child process that watchfiles restarts; the child imports
+    # run_server by name. Templates need no restart: Jinja2 reloads a template that changed.
     watchfiles.run_process(
-        HERE, target=run_server, args=(config,), watch_filter=watchfiles.PythonFilter()
+        HERE,
+        target=f"{__package__}.__main__.run_server",
+        target_type="function",
+        args=(config,),
+        watch_filter=watchfiles.PythonFilter(),
     )
 
 
 def run_server(config: Config) -> None:
     """Serve the blog until Ctrl+C; a database it cannot reach at start is a one-line error."""
+    # INFO shows the access log and the nine-step trace of every request.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     try:
         # access_log=None: the access_log middleware replaces aiohttp's own access log.
         web.run_app(create_app(config=config), host=config.host, port=config.port, access_log=None)

@@ -35,6 +35,7 @@ COMMENT = {
     "id": "c1",
     "blog_id": "b1",
     "user_name": "Mallory",
+    "user_image": "/static/img/avatar.svg",
     "content": "<script>alert('xss')</script> nice 😀",
     "created_at": T,
 }

@@ -45,8 +45,8 @@ async def api_authenticate(request, *, email=None, password=None):
 @admin_only
 @get("/api/users")
 async def api_users(request, *, page: int = 1):
-    page, users = await find_page(User, page, request.app[CONFIG].page_size)
-    return {"page": page.to_json(), "users": [accounts.for_admins(user) for user in users]}
+    paging, users = await find_page(User, page, request.app[CONFIG].page_size)
+    return {"page": paging.to_json(), "users": [accounts.for_admins(user) for user in users]}
 
 
 # --- articles -----------------------------------------------------------------------------
@@ -54,8 +54,8 @@ async def api_users(request, *, page: int = 1):
 
 @get("/api/blogs")
 async def api_blogs(request, *, page: int = 1):
-    page, blogs = await find_page(Blog, page, request.app[CONFIG].page_size)
-    return {"page": page.to_json(), "blogs": blogs}
+    paging, blogs = await find_page(Blog, page, request.app[CONFIG].page_size)
+    return {"page": paging.to_json(), "blogs": blogs}
 
 
 @get("/api/blogs/{id}")
@@ -103,8 +103,8 @@ async def api_create_comment(request, id, *, content=None):
 @admin_only
 @get("/api/comments")
 async def api_comments(request, *, page: int = 1):
-    page, comments = await find_page(Comment, page, request.app[CONFIG].page_size)
-    return {"page": page.to_json(), "comments": comments}
+    paging, comments = await find_page(Comment, page, request.app[CONFIG].page_size)
+    return {"page": paging.to_json(), "comments": comments}
 
 
 @admin_only

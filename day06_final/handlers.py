@@ -22,10 +22,6 @@ SITE_TITLE = "Awesome Python Blog"
 FEED_LENGTH = 20
 
 
-def page_size(request: web.Request) -> int:
-    return request.app[CONFIG].page_size
-
-
 def signed_in_redirect(request: web.Request, user: User, location: str) -> web.Response:
     """A 302 to ``location`` that also signs ``user`` in (a fresh session cookie)."""
     response = web.Response(status=302, headers={"Location": location})
@@ -38,8 +34,8 @@ def signed_in_redirect(request: web.Request, user: User, location: str) -> web.R
 
 @get("/")
 async def index(request, *, page: int = 1):
-    page, blogs = await find_page(Blog, page, page_size(request))
-    return {"__template__": "blogs.html", "blogs": blogs, "page": page}
+    paging, blogs = await find_page(Blog, page, request.app[CONFIG].page_size)
+    return {"__template__": "blogs.html", "blogs": blogs, "page": paging}
 
 
 @get("/blog/{id}")
@@ -131,8 +127,8 @@ async def manage():
 @admin_only
 @get("/manage/blogs")
 async def manage_blogs(request, *, page: int = 1):
-    page, blogs = await find_page(Blog, page, page_size(request))
-    return {"__template__": "manage_blogs.html", "blogs": blogs, "page": page}
+    paging, blogs = await find_page(Blog, page, request.app[CONFIG].page_size)
+    return {"__template__": "manage_blogs.html", "blogs": blogs, "page": paging}
 
 
 @admin_only
@@ -177,12 +173,12 @@ async def manage_edit_blog(*, id: str, name=None, summary=None, content=None):
 @admin_only
 @get("/manage/comments")
 async def manage_comments(request, *, page: int = 1):
-    page, comments = await find_page(Comment, page, page_size(request))
-    return {"__template__": "manage_comments.html", "comments": comments, "page": page}
+    paging, comments = await find_page(Comment, page, request.app[CONFIG].page_size)
+    return {"__template__": "manage_comments.html", "comments": comments, "page": paging}
 
 
 @admin_only
 @get("/manage/users")
 async def manage_users(request, *, page: int = 1):
-    page, users = await find_page(User, page, page_size(request))
-    return {"__template__": "manage_users.html", "users": users, "page": page}
+    paging, users = await find_page(User, page, request.app[CONFIG].page_size)
+    return {"__template__": "manage_users.html", "users": users, "page": paging}

@@ -81,14 +81,16 @@ def serve(config: Config, args) -> None:
 
 
 def run_server(config: Config) -> None:
-    """Serve the blog until Ctrl+C; a database it cannot reach at start is a one-line error."""
+    """Serve the blog until Ctrl+C; a database or an address it cannot use is a one-line error."""
     # INFO shows the access log and the nine-step trace of every request.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     try:
         # access_log=None: the access_log middleware replaces aiohttp's own access log.
         web.run_app(create_app(config=config), host=config.host, port=config.port, access_log=None)
     except DatabaseError as exc:
-        sys.exit(f"database error: {exc}")
+        sys.exit(f"serve: {exc}")
+    except OSError as exc:  # the address is taken, or not this machine's
+        sys.exit(f"serve: cannot listen on {config.host}:{config.port}: {exc.strerror}")
 
 
 def init_db(config: Config, args) -> None:

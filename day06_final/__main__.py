@@ -95,9 +95,8 @@ def run_server(config: Config) -> None:
 
 def init_db(config: Config, args) -> None:
     asyncio.run(on_database(config))
-    print(
-        f"tables {', '.join(model.__table__ for model in MODELS)} ready in {shown(config.db_url)}"
-    )
+    tables = ", ".join(model.__table__ for model in MODELS)
+    print(f"tables {tables} ready in {shown(config.db_url)}")
 
 
 def read_password() -> str:

@@ -75,25 +75,13 @@ def test_create_admin_reads_the_password_from_stdin_and_promotes_an_existing_use
     assert (name, admin) == ("Ann", 1) and new_passwd != passwd
 
 
-@pytest.mark.parametrize(
-    "args, stdin, message",
-    [
-        (
-            ["--email", "ann@example.com", "--name", "Ann"],
-            "short\n",
-            "password: must be at least 8",
-        ),
-        (["--email", "ann@example.com", "--name", "Ann"], "", "password: must not be empty"),
-    ],
-)
-def test_create_admin_refuses_a_password_registration_would_refuse_in_one_line(
-    run, sqlite_db, args, stdin, message
-):
+def test_create_admin_refuses_a_password_registration_would_refuse_in_one_line(run, sqlite_db):
     url, query = sqlite_db
-    result = run("create-admin", "--db", url, *args, stdin=stdin)
+    args = ["--email", "ann@example.com", "--name", "Ann"]
+    result = run("create-admin", "--db", url, *args, stdin="short\n")
     assert result.returncode != 0
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"create-admin: {message}")
+    assert line.startswith("create-admin: password: must be at least 8 characters")
     assert query("SELECT count(*) FROM users") == [(0,)]
 
 

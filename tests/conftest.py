@@ -148,6 +148,13 @@ def _required(variable: str) -> bool:
     return os.environ.get(variable, "").strip() not in ("", "0")
 
 
+def _unavailable(message: str, variable: str):
+    """Skip the test for want of something, or fail it when ``variable`` says it is required."""
+    if _required(variable):
+        pytest.fail(f"{message} ({variable}=1)")
+    pytest.skip(message)
+
+
 class MySQLServer:
     """A reachable MySQL/MariaDB server on which each test gets a database of its own."""
 
@@ -199,9 +206,7 @@ def mysql_server() -> MySQLServer:
         server.execute("SELECT 1")
     except pymysql.MySQLError as exc:
         message = f"no MySQL/MariaDB server answers at {MYSQL_SERVER_URL}: {exc}"
-        if _required("WORKBOOK_REQUIRE_MYSQL"):
-            pytest.fail(message + " (WORKBOOK_REQUIRE_MYSQL=1)")
-        pytest.skip(message)
+        _unavailable(message, "WORKBOOK_REQUIRE_MYSQL")
     yield server
     for (name,) in server.execute(f"SHOW DATABASES LIKE '{server.prefix}%'"):
         server.drop_database(name)
@@ -224,8 +229,15 @@ def chromium_executable() -> str:
     """Debian's Chromium, or a skip (a failure with WORKBOOK_REQUIRE_BROWSER=1)."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
-        message = "no Chromium installed (apt-get install chromium)"
-        if _required("WORKBOOK_REQUIRE_BROWSER"):
-            pytest.fail(message + " (WORKBOOK_REQUIRE_BROWSER=1)")
-        pytest.skip(message)
+        _unavailable("no Chromium installed (apt-get install chromium)", "WORKBOOK_REQUIRE_BROWSER")
+    return path
+
+
+@pytest.fixture(scope="session")
+def nginx_executable() -> str:
+    """Debian's nginx, or a skip (a failure with WORKBOOK_REQUIRE_NGINX=1)."""
+    # nginx is in /usr/sbin, which is not on every user's PATH.
+    path = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    if path is None:
+        _unavailable("no nginx installed (apt-get install nginx)", "WORKBOOK_REQUIRE_NGINX")
     return path

@@ -19,13 +19,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch_while_running(server: subprocess.Popen, url: str, headers=None) -> bytes:
-    """GET url once the server answers; fail if the server exits or stays silent for 30 s."""
+def fetch_while_running(server: subprocess.Popen, url: str, headers=None, context=None) -> bytes:
+    """GET url once the server answers; fail if the server exits or stays silent for 30 s.
+
+    ``context``: the ``ssl.SSLContext`` for an https URL (one that trusts the test's certificate).
+    """
     deadline = time.monotonic() + 30
     request = urllib.request.Request(url, headers=headers or {})
     while True:
         try:
-            with urllib.request.urlopen(request, timeout=2) as response:
+            with urllib.request.urlopen(request, timeout=2, context=context) as response:
                 return response.read()
         except OSError:
             if server.poll() is not None:

@@ -1,10 +1,13 @@
 """Helpers for tests that use real sockets: a free port, a server process that is waited for,
-and a TCP relay in front of the database that a test cuts as a network failure would.
+and a TCP relay in front of the database that a test cuts, stalls or hangs up on, as a network
+or a server failure would.
 
-Shared by the days whose checks start servers or lose their database (day 5 and day 6).
+Shared by the days whose checks start servers or lose their database (days 3, 5 and 6), and by
+the benchmarks' fault injection.
 """
 
 import asyncio
+import contextlib
 import socket
 import subprocess
 import time
@@ -39,39 +42,84 @@ def fetch_while_running(server: subprocess.Popen, url: str, headers=None, contex
 
 
 class Relay:
-    """A TCP relay in front of the MySQL server, which the test cuts as a network failure would."""
+    """A TCP relay in front of a server (MySQL/MariaDB): the fault injector of the tests.
+
+    Three faults, each undone: ``cut()`` is a server that went away (every connection closed,
+    new ones refused) until ``start()`` listens again on the same port; ``stall()`` is a pulled
+    cable (connections stay open, nothing goes through, new ones get no answer) until
+    ``resume()``, after which what was held goes through; ``hang_up()`` is a restarted server
+    (every connection closed, new ones welcome). Use it as ``async with Relay(host, port)``.
+    """
 
     def __init__(self, host: str, port: int):
-        self.host, self.port, self.local_port = host, port, 0
-        self.server, self.writers, self.tasks = None, [], []
+        self.target, self.port = (host, port), 0
+        self.server: asyncio.Server | None = None
+        self.flowing = asyncio.Event()
+        self.flowing.set()
+        self.writers: set[asyncio.StreamWriter] = set()
+        self.handlers: set[asyncio.Task] = set()
+
+    async def __aenter__(self):
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info):
+        await self.cut()
 
     async def start(self) -> None:
-        self.server = await asyncio.start_server(self.relay, "127.0.0.1", self.local_port)
-        self.local_port = self.server.sockets[0].getsockname()[1]
-
-    async def relay(self, client_reader, client_writer) -> None:
-        server_reader, server_writer = await asyncio.open_connection(self.host, self.port)
-        self.writers += [client_writer, server_writer]
-        copies = [pipe(client_reader, server_writer), pipe(server_reader, client_writer)]
-        task = asyncio.gather(*copies)
-        self.tasks.append(task)
-        await task
+        """Listen (again, on the same port once it has one) and relay what comes."""
+        self.server = await asyncio.start_server(self._relay, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
 
     async def cut(self) -> None:
-        self.server.close()
-        await self.server.wait_closed()
-        for writer in self.writers:
+        """The server goes away: stop listening and close every connection."""
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+            self.server = None
+        await self.hang_up()
+
+    def stall(self) -> None:
+        """Pull the cable: connections stay open, but nothing goes through either way."""
+        self.flowing.clear()
+
+    def resume(self) -> None:
+        """Put the cable back: what was held goes through, and everything after it."""
+        self.flowing.set()
+
+    async def hang_up(self) -> None:
+        """Close every connection, as a restarting server does; new ones are still relayed."""
+        writers, self.writers = self.writers, set()
+        for writer in writers:
             writer.close()
-        await asyncio.gather(*self.tasks)
-        self.writers, self.tasks = [], []
+        handlers, self.handlers = self.handlers, set()
+        for handler in handlers:
+            handler.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
+        for writer in writers:
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
 
+    async def _relay(self, reader, writer) -> None:
+        self.handlers.add(asyncio.current_task())
+        self.writers.add(writer)
+        try:
+            await self.flowing.wait()  # a stalled relay accepts, and says nothing
+            upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
+            self.writers.add(upstream_writer)
+            await asyncio.gather(
+                self._pipe(reader, upstream_writer), self._pipe(upstream_reader, writer)
+            )
+        except OSError:
+            writer.close()  # the server behind refused: so does the relay
 
-async def pipe(reader, writer) -> None:
-    try:
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-    except OSError:
-        pass  # the other side was cut: this copy is over
-    finally:
-        writer.close()
+    async def _pipe(self, reader, writer) -> None:
+        try:
+            while data := await reader.read(65536):
+                await self.flowing.wait()  # stalled: the data waits, as on a pulled cable
+                writer.write(data)
+                await writer.drain()
+        except OSError:
+            pass  # the other side was cut: this copy is over
+        finally:
+            writer.close()

@@ -5,13 +5,13 @@ their own copy of orm.py (``from tests.day03_orm.test_orm import *``).
 """
 
 import asyncio
-import contextlib
-import socket
 import time
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.network import Relay, free_port
 
 
 @pytest.fixture
@@ -54,67 +54,6 @@ async def add(Item, *names: str) -> list:
     for item in items:
         await item.save()
     return items
-
-
-def free_port() -> int:
-    """A local port nothing listens on: connecting to it is refused at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Relay:
-    """A TCP relay to a server that can be cut, like a pulled cable, and then restored.
-
-    While cut it accepts connections and forwards nothing, so it also plays a server that
-    never answers.
-    """
-
-    def __init__(self, host: str, port: int, *, cut: bool = False):
-        self.target, self.cut = (host, port), cut
-        self.writers: set[asyncio.StreamWriter] = set()
-        self.handlers: set[asyncio.Task] = set()
-
-    async def __aenter__(self):
-        self.server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
-        self.port = self.server.sockets[0].getsockname()[1]
-        return self
-
-    async def __aexit__(self, *exc_info):
-        self.server.close()
-        await self.hang_up()
-        await self.server.wait_closed()
-        await asyncio.gather(*self.handlers, return_exceptions=True)
-
-    async def _relay(self, reader, writer):
-        self.handlers.add(asyncio.current_task())
-        self.writers.add(writer)
-        if self.cut:
-            await reader.read()  # say nothing until the client gives up
-            writer.close()
-            return
-        upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
-        self.writers.add(upstream_writer)
-        await asyncio.gather(
-            self._pump(reader, upstream_writer), self._pump(upstream_reader, writer)
-        )
-
-    async def _pump(self, reader, writer):
-        with contextlib.suppress(ConnectionError):
-            while data := await reader.read(65536):
-                if not self.cut:
-                    writer.write(data)
-                    await writer.drain()
-        writer.close()
-
-    async def hang_up(self):
-        """Close every connection, as a restarted server would."""
-        writers, self.writers = self.writers, set()
-        for writer in writers:
-            writer.close()
-        for writer in writers:
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
 
 
 # --- values in and out ----------------------------------------------------------------------
@@ -421,7 +360,8 @@ async def test_an_unreachable_server_raises_database_unavailable_at_once(orm):
 
 
 async def test_a_server_that_never_answers_raises_database_unavailable_within_the_timeout(orm):
-    async with Relay("127.0.0.1", free_port(), cut=True) as silent, asyncio.timeout(10):
+    async with Relay("127.0.0.1", free_port()) as silent, asyncio.timeout(10):
+        silent.stall()  # it accepts connections and never says a word
         with pytest.raises(orm.DatabaseUnavailableError):
             await orm.create_pool(f"mysql://root:@127.0.0.1:{silent.port}/blog", timeout=0.5)
 
@@ -444,11 +384,11 @@ async def test_a_server_cut_off_mid_session_is_unavailable_then_recovers_by_itse
         await orm.create_pool(url._replace(netloc=through_relay).geturl(), timeout=0.5)
         try:
             assert await orm.select("SELECT 1 AS one") == [{"one": 1}]
-            relay.cut = True
+            relay.stall()
             async with asyncio.timeout(10):
                 with pytest.raises(orm.DatabaseUnavailableError):
                     await orm.select("SELECT 2 AS two")
-            relay.cut = False
+            relay.resume()
             await relay.hang_up()  # the server "restarts": every old connection is gone
             await asyncio.sleep(0.1)
             assert await orm.select("SELECT 3 AS three") == [{"three": 3}]

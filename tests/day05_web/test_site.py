@@ -102,14 +102,10 @@ async def test_the_api_answers_one_blog_by_id_and_a_404_for_an_unknown_one(site,
 async def test_a_database_that_goes_away_is_a_503_and_the_site_recovers_when_it_is_back(
     mysql_server, serve
 ):
-    relay = Relay(mysql_server.host, mysql_server.port)
-    await relay.start()
     name = mysql_server.create_database()
     user, password = mysql_server.user, mysql_server.password
-    try:
-        client = await serve(
-            db_url=f"mysql://{user}:{password}@127.0.0.1:{relay.local_port}/{name}"
-        )
+    async with Relay(mysql_server.host, mysql_server.port) as relay:
+        client = await serve(db_url=f"mysql://{user}:{password}@127.0.0.1:{relay.port}/{name}")
         assert (await client.get("/api/blogs")).status == 200
         await relay.cut()
         api, page = await client.get("/api/blogs"), await client.get("/")
@@ -118,8 +114,6 @@ async def test_a_database_that_goes_away_is_a_503_and_the_site_recovers_when_it_
         assert page.content_type == "text/html"
         await relay.start()  # on the same port: the server is back
         assert (await client.get("/api/blogs")).status == 200
-    finally:
-        await relay.cut()
 
 
 # --- python -m ---------------------------------------------------------------------------

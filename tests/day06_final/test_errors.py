@@ -85,11 +85,9 @@ async def test_a_database_that_goes_away_is_a_quick_503_and_the_blog_recovers_by
     config, workbook, day, aiohttp_client, db_url
 ):
     url = urlsplit(db_url)
-    relay = Relay(url.hostname, url.port)
-    await relay.start()
-    netloc = f"{url.username}:{url.password or ''}@127.0.0.1:{relay.local_port}"
-    config = dataclasses.replace(config, db_url=url._replace(netloc=netloc).geturl())
-    try:
+    async with Relay(url.hostname, url.port) as relay:
+        netloc = f"{url.username}:{url.password or ''}@127.0.0.1:{relay.port}"
+        config = dataclasses.replace(config, db_url=url._replace(netloc=netloc).geturl())
         app = await workbook.load(day, "app").create_app(config=config)
         client = await aiohttp_client(app, headers={"Accept": "text/html"})
         assert (await client.get("/")).status == 200
@@ -103,8 +101,6 @@ async def test_a_database_that_goes_away_is_a_quick_503_and_the_blog_recovers_by
         await relay.start()  # on the same port: the database is back
         assert (await client.get("/")).status == 200
         assert (await client.get("/api/blogs")).status == 200
-    finally:
-        await relay.cut()
 
 
 # --- the nine steps -----------------------------------------------------------------------

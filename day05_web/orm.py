@@ -15,7 +15,7 @@ import functools
 import logging
 import re
 import sqlite3
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -60,6 +60,7 @@ class Backend:
     quote_char = '"'
     types: dict[str, str] = {}  # column types this database spells differently
     driver_errors: tuple[type[Exception], ...] = ()
+    pooled = False  # True: connections are lent from a pool, and connection() can keep one
 
     @classmethod
     def quote(cls, identifier: str) -> str:
@@ -92,10 +93,13 @@ class Backend:
 
 
 class SQLiteBackend(Backend):
-    """One connection for the whole process, and a lock so queries take turns.
+    """One connection for the whole process, shared by every task; a transaction has it alone.
 
-    SQLite allows one writer at a time: with a single connection in autocommit mode and the
-    lock, "database is locked" never happens inside the app. A transaction holds the lock.
+    SQLite allows one writer at a time: with a single connection in autocommit mode, "database
+    is locked" never happens inside the app. aiosqlite runs the connection's statements one by
+    one in its thread, in the order they were handed over, so tasks need not take turns: each
+    hands its statement over and waits for its own answer. Only a transaction takes the lock,
+    and while it holds it, other tasks' statements wait, so none slips into its transaction.
     """
 
     name = "sqlite"
@@ -142,12 +146,19 @@ class SQLiteBackend(Backend):
     async def close(self) -> None:
         await self._conn.close()
 
-    async def acquire(self) -> aiosqlite.Connection:
-        await self._lock.acquire()
+    async def acquire(self, *, transaction: bool = False) -> aiosqlite.Connection:
+        if transaction:
+            await self._lock.acquire()
+        else:
+            # Wait while a transaction holds the connection, but do not hold it: the statement
+            # is handed over before any other task runs, and its answer awaited without the lock.
+            async with self._lock:
+                pass
         return self._conn
 
-    def release(self, conn: aiosqlite.Connection) -> None:
-        self._lock.release()
+    def release(self, conn: aiosqlite.Connection, *, transaction: bool = False) -> None:
+        if transaction:
+            self._lock.release()
 
     async def fetch(self, conn, sql: str, args: tuple, size: int | None) -> tuple[list, list]:
         # execute_fetchall runs the query and reads the rows in one trip to SQLite's thread.
@@ -189,6 +200,8 @@ class MySQLBackend(Backend):
 
     name = "mysql"
     quote_char = "`"
+    pooled = True
+    max_connections = 10
     # MySQL's TEXT stops at 64 KB; MEDIUMTEXT holds 16 MB, enough for any article.
     types = {"text": "mediumtext"}
     driver_errors = (pymysql.MySQLError,)
@@ -226,13 +239,18 @@ class MySQLBackend(Backend):
             raise ValueError("a MySQL URL names its database: mysql://user:password@host:3306/blog")
 
     async def open(self) -> None:
+        # The connections lent at this moment, counted by us as well as by aiomysql's pool: the
+        # pool wakes a task waiting for a connection only when a working one comes back, so
+        # when the server goes away, that task would wait out its whole deadline. A semaphore
+        # wakes it as soon as any connection comes back, and it fails (or connects) at once.
+        self._lent = asyncio.Semaphore(self.max_connections)
         # SUM() and AVG() answer DECIMAL; read it as the int or float SQLite would give.
         decoders = dict(pymysql.converters.decoders)
         for decimal in (FIELD_TYPE.DECIMAL, FIELD_TYPE.NEWDECIMAL):
             decoders[decimal] = lambda text: float(text) if "." in text else int(text)
         self._pool = await aiomysql.create_pool(
             minsize=1,  # connect now, so a wrong URL fails at start-up, not on the first page
-            maxsize=10,
+            maxsize=self.max_connections,
             host=self.host,
             port=self.port,
             user=self.user,
@@ -260,11 +278,17 @@ class MySQLBackend(Backend):
         # Closing a socket finishes on the next turn of the event loop: give it that turn.
         await asyncio.sleep(0)
 
-    async def acquire(self) -> aiomysql.Connection:
-        return await self._pool.acquire()
+    async def acquire(self, *, transaction: bool = False) -> aiomysql.Connection:
+        await self._lent.acquire()
+        try:
+            return await self._pool.acquire()
+        except BaseException:
+            self._lent.release()
+            raise
 
-    def release(self, conn: aiomysql.Connection) -> None:
+    def release(self, conn: aiomysql.Connection, *, transaction: bool = False) -> None:
         self._pool.release(conn)
+        self._lent.release()
 
     async def fetch(self, conn, sql: str, args: tuple, size: int | None) -> tuple[list, list]:
         async with conn.cursor() as cursor:
@@ -303,8 +327,14 @@ BACKENDS: dict[str, type[Backend]] = {"sqlite": SQLiteBackend, "mysql": MySQLBac
 # --- the pool and the query functions ------------------------------------------------------
 
 _backend: Backend | None = None
-# The connection of the transaction this task is in, if any: its queries must all use it.
-_transaction_conn: contextvars.ContextVar = contextvars.ContextVar("transaction", default=None)
+# The connection kept for the block this task is in (connection() or transaction()), if any:
+# every query of the block, however deep in the code, runs on it.
+_kept_conn: contextvars.ContextVar = contextvars.ContextVar("connection", default=None)
+_in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("transaction", default=False)
+# Functions called as listener(sql, args) before each statement runs: code that wants to know
+# every statement (day 5's trace of each request) hears it here, for the price of a call. The
+# log is for people: a log record costs far more, and is made only when a log will show it.
+statement_listeners: list[Callable[[str, tuple], None]] = []
 
 
 # The timeout is the pool's setting for every later query, not a limit on this one call.
@@ -357,8 +387,8 @@ async def _guarded(backend: Backend, work: Awaitable):
 
 
 async def _on_a_connection(backend: Backend, query, *args):
-    """Run query(conn, *args) on this task's transaction's connection, or on one checked out."""
-    conn = _transaction_conn.get()
+    """Run query(conn, *args) on the connection this task keeps, or on one borrowed for it."""
+    conn = _kept_conn.get()
     if conn is not None:
         return await query(conn, *args)
     conn = await backend.acquire()
@@ -369,10 +399,12 @@ async def _on_a_connection(backend: Backend, query, *args):
 
 
 async def _run(sql: str, args, query: str, *more):
-    """Every statement passes here: translated, logged, then run by `backend.<query>`."""
+    """Every statement passes here: translated, logged, told to the listeners, then run."""
     backend = _current()
     sql, args = backend.translate(sql), tuple(args or ())
     log.info("%s  %s", sql, args)
+    for listener in statement_listeners:
+        listener(sql, args)
     work = _on_a_connection(backend, getattr(backend, query), sql, args, *more)
     return await _guarded(backend, work)
 
@@ -390,30 +422,54 @@ async def execute(sql: str, args=()) -> int:
 
 
 @contextlib.asynccontextmanager
+async def _keeping_a_connection(*, transaction: bool):
+    """Borrow a connection for the whole block, unless the task keeps one already."""
+    backend = _current()
+    if _kept_conn.get() is not None or not (transaction or backend.pooled):
+        yield
+        return
+    conn = await _guarded(backend, backend.acquire(transaction=transaction))
+    token = _kept_conn.set(conn)
+    try:
+        yield
+    finally:
+        _kept_conn.reset(token)
+        backend.release(conn, transaction=transaction)
+
+
+def connection():
+    """Run the block's queries on one connection, borrowed once for all of them.
+
+    A page that runs several queries then waits for a free connection once, not once per
+    query. On SQLite, whose single connection every task shares, the block changes nothing.
+    Inside, run queries one after another (not with asyncio.gather): they share a connection.
+    """
+    return _keeping_a_connection(transaction=False)
+
+
+@contextlib.asynccontextmanager
 async def transaction():
     """Run the block's queries on one connection; commit them all, or roll them all back.
 
     Inside, run queries one after another (not with asyncio.gather): they share a connection.
-    A transaction inside another one simply joins it.
+    A transaction inside another one simply joins it; inside connection(), it uses that one.
     """
-    if _transaction_conn.get() is not None:
+    if _in_transaction.get():
         yield
         return
-    backend = _current()
-    conn = await _guarded(backend, backend.acquire())
-    token = _transaction_conn.set(conn)
-    try:
-        await execute("BEGIN")
-        yield
-        await execute("COMMIT")
-    except BaseException:
-        # If the connection itself is broken, the server has already dropped the transaction.
-        with contextlib.suppress(DatabaseError):
-            await execute("ROLLBACK")
-        raise
-    finally:
-        _transaction_conn.reset(token)
-        backend.release(conn)
+    async with _keeping_a_connection(transaction=True):
+        token = _in_transaction.set(True)
+        try:
+            await execute("BEGIN")
+            yield
+            await execute("COMMIT")
+        except BaseException:
+            # If the connection itself is broken, the server has already dropped the transaction.
+            with contextlib.suppress(DatabaseError):
+                await execute("ROLLBACK")
+            raise
+        finally:
+            _in_transaction.reset(token)
 
 
 async def create_tables(*models: type[Model]) -> None:
@@ -491,15 +547,20 @@ class Statements(NamedTuple):
     delete: str
 
 
-def _statements(backend: type[Backend], table: str, mappings: dict, primary_key: str):
+def _select_list(backend: type[Backend], table: str, mappings: dict) -> str:
+    """SELECT of these fields ({attribute: Field}), each read back under its attribute's name."""
     q = backend.quote
-    # A column whose name differs from its attribute is read back under the attribute's name.
     columns = ", ".join(
         q(f.name) if f.name == key else f"{q(f.name)} AS {q(key)}" for key, f in mappings.items()
     )
+    return f"SELECT {columns} FROM {q(table)}"
+
+
+def _statements(backend: type[Backend], table: str, mappings: dict, primary_key: str):
+    q = backend.quote
     where_pk = f"WHERE {q(mappings[primary_key].name)} = ?"
     others = [f for key, f in mappings.items() if key != primary_key]
-    select = f"SELECT {columns} FROM {q(table)}"
+    select = _select_list(backend, table, mappings)
     return Statements(
         select=select,
         find=f"{select} {where_pk}",
@@ -561,21 +622,39 @@ class Model(dict, metaclass=ModelMetaclass):
         names, rows = await _run(sql, args, "fetch", size)
         objects = [cls(zip(names, row, strict=False)) for row in rows]
         for key, convert in cls.__converters__.items():
-            for obj in objects:
-                if obj[key] is not None:
-                    obj[key] = convert(obj[key])
+            if key in names:  # findAll(columns=...) may have left it out
+                for obj in objects:
+                    if obj[key] is not None:
+                        obj[key] = convert(obj[key])
         return objects
 
     @classmethod
-    def _column(cls, name: str, backend: Backend) -> str:
-        """The quoted column for one of this model's column names; anything else is refused."""
+    def _key(cls, name: str) -> str:
+        """The attribute for one of this model's column or attribute names; else a ValueError."""
         for key, field in cls.__mappings__.items():
             if name in (key, field.name):
-                return backend.quote(field.name)
+                return key
         raise ValueError(f"{cls.__name__} has no column {name!r}")
 
     @classmethod
-    def _order_by(cls, order_by: str, backend: Backend) -> str:
+    def _column(cls, name: str, backend: type[Backend]) -> str:
+        """The quoted column for one of this model's column names; anything else is refused."""
+        return backend.quote(cls.__mappings__[cls._key(name)].name)
+
+    # The clauses below are checked and written once for each model, orderBy, selectField or
+    # list of columns, and looked up afterwards: code asks for the same few again and again.
+
+    @classmethod
+    @functools.lru_cache(maxsize=256)
+    def _select_columns(cls, columns: tuple[str, ...], backend: type[Backend]) -> str:
+        if not columns:
+            raise ValueError("columns takes at least one column name")
+        mappings = {key: cls.__mappings__[key] for key in map(cls._key, columns)}
+        return _select_list(backend, cls.__table__, mappings)
+
+    @classmethod
+    @functools.lru_cache(maxsize=256)
+    def _order_by(cls, order_by: str, backend: type[Backend]) -> str:
         terms = []
         for term in order_by.split(","):
             match = _ORDER_BY.fullmatch(term)
@@ -586,7 +665,8 @@ class Model(dict, metaclass=ModelMetaclass):
         return ", ".join(terms)
 
     @classmethod
-    def _select_field(cls, select_field: str, backend: Backend) -> str:
+    @functools.lru_cache(maxsize=256)
+    def _select_field(cls, select_field: str, backend: type[Backend]) -> str:
         match = _SELECT_FIELD.fullmatch(select_field)
         if not match:
             raise ValueError(
@@ -608,13 +688,23 @@ class Model(dict, metaclass=ModelMetaclass):
         return found[0] if found else None
 
     @classmethod
-    async def findAll(cls, where=None, args=None, orderBy=None, limit=None) -> list[Model]:
+    async def findAll(
+        cls, where=None, args=None, orderBy=None, limit=None, *, columns=None
+    ) -> list[Model]:
         """Objects matching `where` (SQL with ? placeholders filled from `args`).
 
         `orderBy` is 'column [asc|desc], ...'; `limit` is a count or an (offset, count) pair.
+        `columns` names the only columns to read, and the objects then hold those alone: a
+        list of articles need not read every article's text.
         """
-        backend = _current()
-        sql, args = [cls.__sql__[backend.name].select], list(args or ())
+        backend = type(_current())
+        if columns is None:
+            select = cls.__sql__[backend.name].select
+        elif isinstance(columns, list | tuple) and all(isinstance(c, str) for c in columns):
+            select = cls._select_columns(tuple(columns), backend)
+        else:
+            raise ValueError(f"columns takes a list of column names, not {columns!r}")
+        sql, args = [select], list(args or ())
         if where:
             sql.append(f"WHERE {where}")
         if orderBy:
@@ -628,7 +718,7 @@ class Model(dict, metaclass=ModelMetaclass):
     @classmethod
     async def findNumber(cls, selectField, where=None, args=None):
         """One number about the table, such as findNumber('count(*)') or 'max(created_at)'."""
-        backend = _current()
+        backend = type(_current())
         sql = f"SELECT {cls._select_field(selectField, backend)} AS _num_ FROM"
         sql += f" {backend.quote(cls.__table__)}" + (f" WHERE {where}" if where else "")
         rows = await select(sql, args or (), 1)

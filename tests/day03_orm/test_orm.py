@@ -171,6 +171,18 @@ async def test_find_number_counts_and_aggregates_with_python_types(Item):
     assert await Item.findNumber("min(name)") == "a"
 
 
+async def test_find_all_with_columns_reads_only_those_under_their_attribute_names(Item):
+    (saved,) = await add(Item, "a")
+    saved.done, saved.body = True, "a long text the list does not need"
+    await saved.update()
+    (found,) = await Item.findAll(columns=["id", "done", "content"], orderBy="name")
+    # "content" is the column of the attribute body; done still comes back as a bool.
+    assert found == {"id": saved.id, "done": True, "body": saved.body}
+    assert type(found.done) is bool
+    (partial,) = await Item.findAll("name = ?", ["a"], limit=1, columns=("name",))
+    assert partial == {"name": "a"}
+
+
 # Each of these reaches SQL text the ORM writes; a ValueError must stop it before the database.
 REFUSED = [
     ("orderBy", "name; DROP TABLE items"),
@@ -194,6 +206,11 @@ REFUSED = [
     ("limit", 2.5),
     ("limit", True),
     ("limit", ("0", "5")),
+    ("columns", ["name; DROP TABLE items"]),
+    ("columns", ["password"]),
+    ("columns", ["name", "count(*)"]),
+    ("columns", "name"),
+    ("columns", []),
 ]
 
 
@@ -241,6 +258,23 @@ async def test_select_returns_dicts_and_execute_the_rows_it_matched(Item, db):
     assert await db.execute("UPDATE items SET score = ? WHERE count > ?", [1.5, 1]) == 2
     rows = await db.select("SELECT name, score FROM items ORDER BY name", size=2)
     assert rows == [{"name": "a", "score": 0.0}, {"name": "b", "score": 1.5}]
+
+
+async def test_every_statement_is_told_to_the_statement_listeners_with_its_values(Item, db):
+    heard = []
+
+    def listener(sql, args):
+        heard.append((sql, args))
+
+    db.statement_listeners.append(listener)
+    try:
+        await add(Item, "a")
+        await Item.findAll("name = ?", ["a"])
+    finally:
+        db.statement_listeners.remove(listener)
+    await Item.findAll()  # no longer listened to
+    assert [sql.split()[0] for sql, _ in heard] == ["INSERT", "SELECT"]
+    assert heard[1][1] == ("a",) and "items" in heard[1][0]
 
 
 # --- writing: the errors that say what went wrong -------------------------------------------
@@ -320,6 +354,42 @@ async def test_a_query_outside_a_transaction_is_not_rolled_back_with_it(Item, db
     assert [item.name for item in await Item.findAll()] == ["outside"]
 
 
+async def test_a_transaction_inside_a_connection_block_commits_or_rolls_back(Item, db):
+    async with db.connection():
+        async with db.transaction():
+            await add(Item, "committed")
+        with pytest.raises(RuntimeError):
+            async with db.transaction():
+                await add(Item, "rolled back")
+                raise RuntimeError("give up")
+        assert [item.name for item in await Item.findAll()] == ["committed"]
+
+
+async def test_a_connection_block_inside_a_transaction_is_part_of_it(Item, db):
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            async with db.connection():
+                await add(Item, "inside")
+            raise RuntimeError("give up")
+    assert await Item.findAll() == []
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
+async def test_the_queries_of_a_connection_block_all_run_on_one_connection(db):
+    async def two_queries_in_a_block():
+        async with db.connection():
+            first = await db.select("SELECT CONNECTION_ID() AS id")
+            await asyncio.sleep(0.01)  # meanwhile the other blocks borrow connections too
+            second = await db.select("SELECT CONNECTION_ID() AS id")
+        return first[0]["id"], second[0]["id"]
+
+    pairs = await asyncio.gather(*(two_queries_in_a_block() for _ in range(8)))
+    assert all(first == second for first, second in pairs)
+    # Blocks running at the same time each kept a connection of their own.
+    assert len({first for first, _ in pairs}) > 1
+
+
 # --- the pool: many users, closing, and a server that fails -----------------------------------
 
 
@@ -392,6 +462,26 @@ async def test_a_server_cut_off_mid_session_is_unavailable_then_recovers_by_itse
             await relay.hang_up()  # the server "restarts": every old connection is gone
             await asyncio.sleep(0.1)
             assert await orm.select("SELECT 3 AS three") == [{"three": 3}]
+        finally:
+            await orm.close_pool()
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
+async def test_queries_waiting_for_a_connection_fail_at_once_when_the_server_goes_away(orm, db_url):
+    url = urlsplit(db_url)
+    async with Relay(url.hostname, url.port) as relay:
+        through_relay = f"{url.username}:{url.password or ''}@127.0.0.1:{relay.port}"
+        # A deadline far longer than the test may take: waiting it out would be a hang.
+        await orm.create_pool(url._replace(netloc=through_relay).geturl(), timeout=60)
+        try:
+            # More slow queries than the pool has connections: some wait for one.
+            queries = [asyncio.create_task(orm.select("SELECT SLEEP(60)")) for _ in range(15)]
+            await asyncio.sleep(0.5)
+            await relay.cut()
+            async with asyncio.timeout(10):
+                results = await asyncio.gather(*queries, return_exceptions=True)
+            assert all(isinstance(r, orm.DatabaseUnavailableError) for r in results), results
         finally:
             await orm.close_pool()
 

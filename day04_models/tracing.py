@@ -51,5 +51,7 @@ async def send(request: web.Request, response: web.StreamResponse) -> None:
     record(request, 9, "server", f"{response.status} {response.reason} sent to the client")
     # Only step numbers and names go into the header: they are plain ASCII, as headers must be.
     response.headers["X-Trace"] = "; ".join(f"{step.number} {step.who}" for step in steps)
-    lines = (f"  {step.number} {step.who:<14} {step.what}" for step in steps)
-    log.info("%s %s\n%s", request.method, request.path_qs, "\n".join(lines))
+    # A dozen lines to format for every request: only when the log will show them.
+    if log.isEnabledFor(logging.INFO):
+        lines = (f"  {step.number} {step.who:<14} {step.what}" for step in steps)
+        log.info("%s %s\n%s", request.method, request.path_qs, "\n".join(lines))

@@ -3,7 +3,8 @@
 Day 2's tracing, carried on. ``record(request, step, who, what)`` notes one step where it
 happens: the ``trace`` middleware (1, 2), each middleware (3), coroweb's ``RequestHandler``
 (4, 5), the ORM (6), the response factory (7, 8) and ``send`` (9). New today: handlers are
-plain functions that record nothing, and step 6 is the SQL the ORM logs while serving.
+plain functions that record nothing, and step 6 is each statement the ORM runs while serving,
+which the ORM tells its ``statement_listeners``.
 """
 
 import contextvars
@@ -25,7 +26,7 @@ class Step(NamedTuple):
 
 TRACE = web.RequestKey("trace", list[Step])
 # The request the running task serves. aiohttp runs each request in a task of its own, with
-# its own copy of the context: the ORM, which knows nothing of requests, still logs into it.
+# its own copy of the context: the ORM, which knows nothing of requests, still reaches it.
 SERVING = contextvars.ContextVar("serving", default=None)
 
 
@@ -60,27 +61,23 @@ async def send(request: web.Request, response: web.StreamResponse) -> None:
     record(request, 9, "server", f"{response.status} {response.reason} sent to the client")
     # Only step numbers and names go into the header: they are plain ASCII, as headers must be.
     response.headers["X-Trace"] = "; ".join(f"{step.number} {step.who}" for step in steps)
-    lines = (f"  {step.number} {step.who:<16} {step.what}" for step in steps)
-    log.info("%s %s\n%s", request.method, request.path_qs, "\n".join(lines))
+    # A dozen lines to format for every request: only when the log will show them.
+    if log.isEnabledFor(logging.INFO):
+        lines = (f"  {step.number} {step.who:<16} {step.what}" for step in steps)
+        log.info("%s %s\n%s", request.method, request.path_qs, "\n".join(lines))
 
 
-class QueryLog(logging.Handler):
-    """Step 6: each statement the ORM logs is recorded in the trace of the request it serves."""
-
-    def emit(self, entry: logging.LogRecord) -> None:
-        request = SERVING.get()
-        if request is not None:
-            record(request, 6, "orm", entry.getMessage())
+def trace_statement(sql: str, args: tuple) -> None:
+    """Step 6: each statement the ORM runs is recorded in the trace of the request it serves."""
+    request = SERVING.get()
+    if request is not None:
+        record(request, 6, "orm", f"{sql}  {args}")
 
 
 async def trace_queries(app: web.Application):
-    """For as long as the app runs (a ``cleanup_ctx``), listen to the ORM's log of SQL."""
-    orm_log, listener = logging.getLogger(orm.__name__), QueryLog()
-    previous = orm_log.level
-    orm_log.addHandler(listener)
-    orm_log.setLevel(logging.INFO)  # the level the ORM logs its statements at
+    """For as long as the app runs (a ``cleanup_ctx``), hear every statement the ORM runs."""
+    orm.statement_listeners.append(trace_statement)
     try:
         yield
     finally:
-        orm_log.removeHandler(listener)
-        orm_log.setLevel(previous)
+        orm.statement_listeners.remove(trace_statement)

@@ -60,6 +60,14 @@ async def test_the_server_log_shows_the_nine_steps_of_a_request(client, add_note
         assert re.search(rf"^\s+{number} \S", log, re.M), f"step {number} is not in the log"
 
 
+async def test_the_steps_stay_in_the_header_when_the_log_leaves_them_out(client, add_note, caplog):
+    note = await add_note()
+    caplog.set_level(logging.WARNING)
+    response = await client.get(f"/notes/{note['id']}")
+    assert {n for n, _ in steps(response)} == set(range(1, 10))
+    assert not re.search(r"^\s+1 client", caplog.text, re.M)
+
+
 @pytest.mark.parametrize(
     "path, status", [("/notes", 200), ("/notes/abc", 400), ("/no/such/page", 404)]
 )

@@ -61,6 +61,7 @@ class Backend:
     types: dict[str, str] = {}  # column types this database spells differently
     driver_errors: tuple[type[Exception], ...] = ()
     pooled = False  # True: connections are lent from a pool, and connection() can keep one
+    remote = False  # True: a server across a network, which can leave a query hanging
 
     @classmethod
     def quote(cls, identifier: str) -> str:
@@ -86,10 +87,6 @@ class Backend:
 
     def __init__(self, url: str, timeout: float):
         self.timeout = timeout
-
-    def deadline(self):
-        """The limit on one query's wait: none by default."""
-        return contextlib.nullcontext()
 
 
 class SQLiteBackend(Backend):
@@ -125,8 +122,8 @@ class SQLiteBackend(Backend):
         if not self.location or self.location == url:
             raise ValueError("an SQLite URL looks like sqlite:///blog.db or sqlite:///:memory:")
 
-    # No deadline(): a local file answers or fails, and sqlite3's timeout= bounds the wait for
-    # a lock another process holds. Only a server across a network can leave a query hanging.
+    # Not remote: a local file answers or fails, and sqlite3's timeout= bounds the wait for a
+    # lock another process holds, so its queries need no deadline of ours.
 
     async def open(self) -> None:
         self._lock = asyncio.Lock()
@@ -149,7 +146,7 @@ class SQLiteBackend(Backend):
     async def acquire(self, *, transaction: bool = False) -> aiosqlite.Connection:
         if transaction:
             await self._lock.acquire()
-        else:
+        elif self._lock.locked():
             # Wait while a transaction holds the connection, but do not hold it: the statement
             # is handed over before any other task runs, and its answer awaited without the lock.
             async with self._lock:
@@ -201,6 +198,7 @@ class MySQLBackend(Backend):
     name = "mysql"
     quote_char = "`"
     pooled = True
+    remote = True
     max_connections = 10
     # MySQL's TEXT stops at 64 KB; MEDIUMTEXT holds 16 MB, enough for any article.
     types = {"text": "mediumtext"}
@@ -266,11 +264,6 @@ class MySQLBackend(Backend):
             init_command="SET SESSION sql_notes = 0",
             conv=decoders,
         )
-
-    def deadline(self):
-        # A server can die, or the network drop, in the middle of a query: without this,
-        # the query would wait for an answer forever. With it, the page answers 503 quickly.
-        return asyncio.timeout(self.timeout)
 
     async def close(self) -> None:
         self._pool.close()
@@ -373,9 +366,13 @@ def _current() -> Backend:
 
 
 async def _guarded(backend: Backend, work: Awaitable):
-    """Await `work` until the backend's deadline, turning the driver's errors into ours."""
+    """Await `work` (a remote server's within a deadline), turning the driver's errors into ours."""
     try:
-        async with backend.deadline():
+        if not backend.remote:
+            return await work
+        # A server can die, or the network drop, in the middle of a query: without a deadline,
+        # the query would wait for an answer forever. With it, the page answers 503 quickly.
+        async with asyncio.timeout(backend.timeout):
             return await work
     except backend.driver_errors as exc:
         raise backend.error(exc) from exc

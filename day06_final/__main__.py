@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import watchfiles
 from aiohttp import web
 
-from . import accounts, doctor, seed
+from . import accounts, doctor, orm, seed, tracing
 from .apis import APIError
 from .app import create_app
 from .config import Config, load_config
@@ -66,24 +66,29 @@ async def on_database(config: Config, work=None):
 
 def serve(config: Config, args) -> None:
     if not args.reload:
-        run_server(config)
+        run_server(config, bool(args.trace))
         return
-    print(f"watching {HERE} for changes to .py files: the server restarts after each one")
+    print(f"watching {HERE} for changes to .py and .html files: the server restarts after each")
     # The server runs in a child process that watchfiles restarts; the child imports
-    # run_server by name. Templates need no restart: Jinja2 reloads a template that changed.
+    # run_server by name. The app reads each template once, so a changed one needs a restart too.
     watchfiles.run_process(
         HERE,
         target=f"{__package__}.__main__.run_server",
         target_type="function",
-        args=(config,),
-        watch_filter=watchfiles.PythonFilter(),
+        args=(config, bool(args.trace)),
+        watch_filter=watchfiles.PythonFilter(extra_extensions=(".html",)),
     )
 
 
-def run_server(config: Config) -> None:
+def run_server(config: Config, trace: bool = False) -> None:
     """Serve the blog until Ctrl+C; a database or an address it cannot use is a one-line error."""
-    # INFO shows the access log and the nine-step trace of every request.
+    # INFO shows the access log, one line per request. The nine steps of each request, with
+    # its SQL, are logged too with --trace only: a dozen lines a request is a lot to write
+    # for a log nobody reads. Without it, every response still carries them in X-Trace.
+    # The ORM's own line for each statement would only repeat the trace's step 6.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger(tracing.__name__).setLevel(logging.INFO if trace else logging.WARNING)
+    logging.getLogger(orm.__name__).setLevel(logging.WARNING)
     try:
         # access_log=None: the access_log middleware replaces aiohttp's own access log.
         web.run_app(create_app(config=config), host=config.host, port=config.port, access_log=None)
@@ -144,6 +149,9 @@ def add_server_flags(parser: argparse.ArgumentParser, default) -> None:
     parser.add_argument("--port", type=int, default=default, help="port to listen on (9000)")
     parser.add_argument(
         "--reload", action="store_true", default=default, help="restart when the code changes"
+    )
+    parser.add_argument(
+        "--trace", action="store_true", default=default, help="log each request's nine steps"
     )
 
 

@@ -8,6 +8,8 @@ client guess. ``Page`` is plain arithmetic; ``find_page`` asks a model for one p
 
 import math
 
+from . import orm
+
 
 class APIError(Exception):
     """An error a JSON client can act on: a code (``error``), what it is about, a message."""
@@ -95,8 +97,16 @@ class Page:
         return f"Page({self.item_count}, page_index={self.page_index}, page_size={self.page_size})"
 
 
-async def find_page(model, page_index: int, page_size: int, *, order_by: str = "created_at desc"):
-    """One page of a model's rows, newest first: ``(page, rows)``."""
-    page = Page(await model.findNumber("count(*)"), page_index, page_size)
-    rows = await model.findAll(orderBy=order_by, limit=(page.offset, page.limit))
+async def find_page(
+    model, page_index: int, page_size: int, *, order_by="created_at desc", columns=None
+):
+    """One page of a model's rows, newest first: ``(page, rows)``.
+
+    ``columns``: read only these (a page of summaries need not read ten articles' text). The
+    two queries (how many rows, which rows) share one connection, borrowed once.
+    """
+    async with orm.connection():
+        page = Page(await model.findNumber("count(*)"), page_index, page_size)
+        limit = (page.offset, page.limit)
+        rows = await model.findAll(orderBy=order_by, limit=limit, columns=columns)
     return page, rows

@@ -90,7 +90,10 @@ async def create_app(db_url: str | None = None, *, config: Config | None = None)
     app[CONFIG] = config
     app.on_response_prepare.append(send)
     app.cleanup_ctx.extend([trace_queries, database])
-    init_jinja2(app)
+    # Each template is read and compiled once. Jinja2's auto_reload would check every
+    # template's file on every page (a system call each) for a change that only a developer
+    # makes: `serve --reload` restarts the blog when a template changes instead.
+    init_jinja2(app, auto_reload=False)
     add_routes(app, handlers)
     add_routes(app, api_handlers)
     add_static(app)

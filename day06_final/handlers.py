@@ -8,7 +8,7 @@ that reloading the next page does not send the form twice.
 
 from aiohttp import web
 
-from . import accounts, posts
+from . import accounts, orm, posts
 from .apis import APIError, find_page
 from .auth import USER, admin_only, signed_in
 from .config import CONFIG
@@ -20,6 +20,8 @@ from .sessions import end_session, start_session
 
 SITE_TITLE = "Awesome Python Blog"
 FEED_LENGTH = 20
+# What the lists of articles show: the home page and article management read no more.
+LISTED = ("id", "name", "summary", "user_name", "created_at")
 
 
 def signed_in_redirect(request: web.Request, user: User, location: str) -> web.Response:
@@ -34,13 +36,14 @@ def signed_in_redirect(request: web.Request, user: User, location: str) -> web.R
 
 @get("/")
 async def index(request, *, page: int = 1):
-    paging, blogs = await find_page(Blog, page, request.app[CONFIG].page_size)
+    paging, blogs = await find_page(Blog, page, request.app[CONFIG].page_size, columns=LISTED)
     return {"__template__": "blogs.html", "blogs": blogs, "page": paging}
 
 
 @get("/blog/{id}")
 async def blog_page(id):
-    return await article(await posts.find(Blog, id, "blog"))
+    async with orm.connection():  # the article, then its comments: one connection for both
+        return await article(await posts.find(Blog, id, "blog"))
 
 
 async def article(blog: Blog, **comment_form) -> dict:
@@ -127,7 +130,7 @@ async def manage():
 @admin_only
 @get("/manage/blogs")
 async def manage_blogs(request, *, page: int = 1):
-    paging, blogs = await find_page(Blog, page, request.app[CONFIG].page_size)
+    paging, blogs = await find_page(Blog, page, request.app[CONFIG].page_size, columns=LISTED)
     return {"__template__": "manage_blogs.html", "blogs": blogs, "page": paging}
 
 

@@ -7,6 +7,7 @@ dropped); and links get ``rel="nofollow noopener"``. The result is ``Markup``: J
 as it is, because it is already safe.
 """
 
+import functools
 import re
 from urllib.parse import unquote
 
@@ -42,6 +43,10 @@ def _parser() -> MarkdownIt:
 _markdown = _parser()
 
 
+# Rendering is the costliest work of an article's page, often more than the rest of it
+# together, and the same few articles are read again and again: the last 32 renderings are
+# kept, by their text (so an edited article is rendered anew). Markup is immutable: safe to share.
+@functools.lru_cache(maxsize=32)
 def render_markdown(text: str | None) -> Markup:
     """``text`` (markdown) as HTML that is safe to put in a page as it is."""
     return Markup(_markdown.render(text or ""))

@@ -3,8 +3,10 @@
 Day 2's tracing, carried on. ``record(request, step, who, what)`` notes one step where it
 happens: the ``trace`` middleware (1, 2), each middleware (3), coroweb's ``RequestHandler``
 (4, 5), the ORM (6), the response factory (7, 8) and ``send`` (9). Handlers are plain
-functions that record nothing; step 6 is the SQL the ORM logs while serving. New on day 6:
-the ``auth`` middleware asks the database who is signed in, and that SQL counts in step 3.
+functions that record nothing; step 6 is each statement the ORM runs while serving. New on
+day 6: the ``auth`` middleware asks the database who is signed in, and that SQL counts in
+step 3; and the log shows the steps only when asked (``serve --trace``): formatting a dozen
+lines for every request costs more than the rest of the trace.
 """
 
 import contextvars
@@ -26,7 +28,7 @@ class Step(NamedTuple):
 
 TRACE = web.RequestKey("trace", list[Step])
 # The request the running task serves. aiohttp runs each request in a task of its own, with
-# its own copy of the context: the ORM, which knows nothing of requests, still logs into it.
+# its own copy of the context: the ORM, which knows nothing of requests, still reaches it.
 SERVING = contextvars.ContextVar("serving", default=None)
 
 
@@ -61,32 +63,28 @@ async def send(request: web.Request, response: web.StreamResponse) -> None:
     record(request, 9, "server", f"{response.status} {response.reason} sent to the client")
     # Only step numbers and names go into the header: they are plain ASCII, as headers must be.
     response.headers["X-Trace"] = "; ".join(f"{step.number} {step.who}" for step in steps)
-    lines = (f"  {step.number} {step.who:<16} {step.what}" for step in steps)
-    log.info("%s %s\n%s", request.method, request.path_qs, "\n".join(lines))
+    # A dozen lines to format for every request: only when the log will show them.
+    if log.isEnabledFor(logging.INFO):
+        lines = (f"  {step.number} {step.who:<16} {step.what}" for step in steps)
+        log.info("%s %s\n%s", request.method, request.path_qs, "\n".join(lines))
 
 
-class QueryLog(logging.Handler):
-    """Step 6: each statement the ORM logs is recorded in the trace of the request it serves.
+def trace_statement(sql: str, args: tuple) -> None:
+    """Step 6: each statement the ORM runs is recorded in the trace of the request it serves.
 
     A statement run before the controller (step 5) is a middleware's, such as ``auth`` asking
     who the session cookie names: it is recorded as part of step 3, where it happened.
     """
-
-    def emit(self, entry: logging.LogRecord) -> None:
-        request = SERVING.get()
-        if request is not None:
-            controller_ran = any(step.number == 5 for step in request.get(TRACE, ()))
-            record(request, 6 if controller_ran else 3, "orm", entry.getMessage())
+    request = SERVING.get()
+    if request is not None:
+        controller_ran = any(step.number == 5 for step in request.get(TRACE, ()))
+        record(request, 6 if controller_ran else 3, "orm", f"{sql}  {args}")
 
 
 async def trace_queries(app: web.Application):
-    """For as long as the app runs (a ``cleanup_ctx``), listen to the ORM's log of SQL."""
-    orm_log, listener = logging.getLogger(orm.__name__), QueryLog()
-    previous = orm_log.level
-    orm_log.addHandler(listener)
-    orm_log.setLevel(logging.INFO)  # the level the ORM logs its statements at
+    """For as long as the app runs (a ``cleanup_ctx``), hear every statement the ORM runs."""
+    orm.statement_listeners.append(trace_statement)
     try:
         yield
     finally:
-        orm_log.removeHandler(listener)
-        orm_log.setLevel(previous)
+        orm.statement_listeners.remove(trace_statement)

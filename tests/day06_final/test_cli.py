@@ -2,6 +2,7 @@
 in a process of its own, with what they print and the status they exit with."""
 
 import json
+import re
 import sqlite3
 import subprocess
 
@@ -118,16 +119,25 @@ def test_seed_adds_demo_articles_with_comments_chinese_and_emoji(run, sqlite_db)
     assert query("SELECT count(*) FROM users") == people
 
 
-def test_the_server_answers_on_the_port_it_is_given_until_it_is_stopped(workbook, day, sqlite_db):
+@pytest.mark.parametrize("trace", [False, True], ids=["quiet", "--trace"])
+def test_the_server_answers_on_the_port_it_is_given_until_it_is_stopped(
+    workbook, day, sqlite_db, trace
+):
     url, _ = sqlite_db
     port = free_port()
-    command = workbook.command(day, "--db", url, "--host", "127.0.0.1", "--port", str(port))
+    flags = ["--trace"] if trace else []
+    command = workbook.command(day, "--db", url, "--port", str(port), *flags)
     with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as server:
         try:
             answer = json.loads(fetch_while_running(server, f"http://127.0.0.1:{port}/api/blogs"))
             page = fetch_while_running(server, f"http://127.0.0.1:{port}/").decode()
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            _, log = server.communicate(timeout=10)
     assert answer["blogs"] == [] and answer["page"]["page_count"] == 1
     assert "Awesome Python Blog" in page
+    # One access line per request; the nine steps (with the SQL) only when asked for.
+    log = log.decode()
+    assert re.search(r"GET /api/blogs 200 \d+\.\d+ ms", log)
+    steps = re.findall(r"^\s+6 orm\s+SELECT", log, re.M | re.I)
+    assert bool(steps) == trace, log

@@ -300,6 +300,15 @@ async def test_an_article_is_edited_with_the_form_and_keeps_its_author(
     assert (saved.user_id, saved.created_at) == (author.id, blog.created_at)
 
 
+async def test_an_edited_article_shows_its_new_text_at_once(client, auth, save_blog):
+    blog = await save_blog(await auth.as_admin(), content="The *first* draft")
+    assert "<em>first</em>" in await text(await client.get(f"/blog/{blog.id}"))
+    form = {"name": blog.name, "summary": blog.summary, "content": "The *second* draft"}
+    await client.post(f"/manage/blogs/edit?id={blog.id}", data=form)
+    page = await text(await client.get(f"/blog/{blog.id}"))
+    assert "<em>second</em>" in page and "<em>first</em>" not in page
+
+
 async def test_a_refused_edit_changes_nothing_and_shows_the_error(client, auth, save_blog, models):
     admin = await auth.as_admin()
     blog = await save_blog(admin, name="Before")

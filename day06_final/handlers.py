@@ -112,6 +112,15 @@ async def signin_form(request, *, email=None, password=None):
 
 
 @get("/signout")
+async def signout_page(request):
+    # A GET changes nothing: a link or an <img src="/signout"> on another site must not be able
+    # to sign a reader out. The page asks, and its form posts.
+    if request.get(USER) is None:  # nobody to sign out
+        return "redirect:/"
+    return {"__template__": "signout.html"}
+
+
+@post("/signout")
 async def signout():
     response = web.Response(status=302, headers={"Location": "/"})
     end_session(response)

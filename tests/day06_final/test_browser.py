@@ -133,11 +133,15 @@ async def test_a_visitor_registers_through_the_form_and_is_signed_in(site):
     await page.get_by_role("button", name="Register").click()
     await expect(page).to_have_url(site.url + "/")
     await expect(page.locator("header.site .who")).to_have_text("韩梅梅")
-    await expect(page.get_by_role("link", name="Sign out")).to_be_visible()
+    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     # The page's own stylesheet and script were recorded: the check below has something to check.
     own_files = {f"{site.url}/static/css/blog.css", f"{site.url}/static/js/blog.js"}
     assert own_files <= set(site.requested)
     assert site.elsewhere() == []
+    # Signing out is a form's POST (the button in the header), with JavaScript or without.
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    await expect(page.locator("header.site .who")).to_have_count(0)
 
 
 async def test_an_admin_writes_an_article_with_the_live_preview_publishes_it_and_a_reader_comments(

@@ -203,7 +203,11 @@ async def test_signing_in_with_the_form_sets_the_session_and_signing_out_ends_it
     response = await client.post("/signin", data=form, allow_redirects=False)
     assert response.status == 302 and response.headers["Location"] == "/"
     assert user.name in (await text(await client.get("/"))).split("</header>")[0]
-    response = await client.get("/signout", allow_redirects=False)
+    # A GET only asks: a link or an image elsewhere cannot sign anyone out.
+    question = await client.get("/signout")
+    assert question.status == 200 and 'action="/signout"' in await text(question)
+    assert user.name in (await text(await client.get("/"))).split("</header>")[0]
+    response = await client.post("/signout", allow_redirects=False)
     assert response.status == 302 and response.headers["Location"] == "/"
     header = (await text(await client.get("/"))).split("</header>")[0]
     assert "Sign in" in header and "Ann" not in header

@@ -81,6 +81,17 @@ async def test_a_cross_site_api_call_by_an_admin_s_browser_changes_nothing(
 
 
 @sqlite_only
+@pytest.mark.parametrize("headers", CROSS_SITE)
+async def test_another_site_cannot_sign_a_reader_out(client, auth, headers):
+    user = await auth.as_user()
+    # Neither a link or an image (a GET) nor a form posted from elsewhere ends the session.
+    assert (await client.get("/signout", headers=headers)).status == 200
+    assert (await client.post("/signout", headers=headers)).status == 403
+    header = (await (await client.get("/")).text()).split("</header>")[0]
+    assert user.name in header and "Sign in" not in header
+
+
+@sqlite_only
 async def test_the_site_s_own_pages_may_post(client, auth, save_blog, rows):
     blog = await save_blog(await auth.make_user(admin=True))
     await auth.as_user()

@@ -47,6 +47,7 @@ PAGES = {
     "blogs.html": {"blogs": [BLOG], "page": ONE_PAGE},
     "blog.html": {"blog": BLOG, "content_html": Markup("<h1>Hello</h1>"), "comments": [COMMENT]},
     "signin.html": {"error": "Wrong email or password.", "email": "ann@example.com"},
+    "signout.html": {},
     "register.html": {"error": "That email is taken.", "name": "Ann", "email": "ann@example.com"},
     "manage_blogs.html": {"blogs": [BLOG], "page": ONE_PAGE},
     "manage_blog_edit.html": {"blog": BLOG, "action": "/api/blogs/b1"},
@@ -64,6 +65,11 @@ def templates(workbook, day):
     )
     env.filters["datetime"] = lambda t: datetime.fromtimestamp(t, UTC).date().isoformat()
     return env
+
+
+def main(html: str) -> str:
+    """The page's own content, without the site's header and footer."""
+    return html.split("<main>")[1].split("</main>")[0]
 
 
 @pytest.fixture
@@ -155,10 +161,19 @@ def test_comments_are_escaped(render):
 
 
 def test_a_signed_in_reader_gets_a_comment_form_that_works_without_javascript(render, elements):
-    found = elements(render("blog.html", user=READER))
+    found = elements(main(render("blog.html", user=READER)))
     [form] = [a for tag, a in found if tag == "form"]
     assert form == {"class": "stacked", "method": "post", "action": "/blog/b1/comments"}
     assert ("textarea", "content") in [(tag, a.get("name")) for tag, a in found]
+
+
+def test_signing_out_is_a_form_that_posts_in_the_header_and_on_its_own_page(render, elements):
+    for name in ("blogs.html", "signout.html"):
+        forms = [a for tag, a in elements(render(name, user=READER)) if tag == "form"]
+        assert {"class": "inline", "method": "post", "action": "/signout"} in forms
+    page_forms = [a for tag, a in elements(main(render("signout.html", user=READER)))]
+    assert ("post", "/signout") in [(a.get("method"), a.get("action")) for a in page_forms]
+    assert "/signout" not in render("blogs.html", user=None)
 
 
 def test_a_visitor_is_asked_to_sign_in_instead_of_a_comment_form(render):
@@ -195,7 +210,7 @@ def test_account_forms_post_normally_keep_what_was_typed_but_never_a_password(
 
 
 def test_article_management_has_edit_links_and_confirmed_delete_buttons(render, elements):
-    found = elements(render("manage_blogs.html", user=ADMIN))
+    found = elements(main(render("manage_blogs.html", user=ADMIN)))
     assert ("a", "/manage/blogs/edit?id=b1") in [(t, a.get("href")) for t, a in found]
     [button] = [a for tag, a in found if tag == "button"]
     assert button["data-delete-url"] == "/api/blogs/b1/delete"
@@ -210,7 +225,7 @@ def test_management_pages_explain_what_needs_javascript(render):
 def test_comment_management_escapes_comments_and_deletes_through_the_api(render, elements):
     html = render("manage_comments.html", user=ADMIN)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
-    buttons = [a for tag, a in elements(html) if tag == "button"]
+    buttons = [a for tag, a in elements(main(html)) if tag == "button"]
     assert [b["data-delete-url"] for b in buttons] == ["/api/comments/c1/delete"]
 
 

@@ -112,6 +112,10 @@ class Relay:
             )
         except OSError:
             writer.close()  # the server behind refused: so does the relay
+        except asyncio.CancelledError:
+            # hang_up() ended this connection: that is this task's normal end. (Left cancelled,
+            # Python 3.11's start_server asks the task for its exception and logs the error.)
+            writer.close()
 
     async def _pipe(self, reader, writer) -> None:
         try:

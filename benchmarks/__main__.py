@@ -120,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
-    print(f"written to {output.relative_to(HERE.parent)}")
+    shown = output.resolve()
+    if shown.is_relative_to(HERE.parent):
+        shown = shown.relative_to(HERE.parent)
+    print(f"written to {shown}")
     return 0
 
 

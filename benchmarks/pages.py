@@ -6,7 +6,10 @@ with wrk in turn, round after round, so that a busy moment on the machine touche
 alike. The blog's memory is read after 10k and 100k requests of a mix of its pages.
 """
 
+import contextlib
+import os
 import statistics
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,14 +136,53 @@ def measure(
             server.stop()
 
 
+# How the load's connections come: wrk's own way, and the way nginx (deploy/nginx.conf, no
+# upstream keepalive) reaches gunicorn. Which worker serves a connection is settled when it is
+# accepted, so the pattern decides how the work is shared.
+CONNECTION_PATTERNS = {
+    "kept alive": (),
+    "one per request, as nginx proxies": ("Connection: close",),
+}
+
+
 @dataclass
 class ScalingResult:
-    workers: dict[int, PageResult]
+    workers: dict[tuple[str, int], PageResult]  # (connection pattern, workers) -> figures
+    cpu: dict[tuple[str, int], list[float]]  # -> cores used by each worker, then MariaDB
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (/proc/PID/stat), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``: gunicorn's workers."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        with contextlib.suppress(OSError):
+            for line in status.read_text().splitlines():
+                if line.startswith("PPid:") and int(line.split()[1]) == pid:
+                    found.append(int(status.parent.name))
+    return sorted(found)
+
+
+def mariadb_pid() -> int | None:
+    for status in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if status.read_text().strip() in ("mariadbd", "mysqld"):
+                return int(status.parent.name)
+    return None
 
 
 def gunicorn_scaling(db_url: str, settings: Settings, folder: Path, env: dict) -> ScalingResult:
-    """The blog's home page under gunicorn (deploy/gunicorn.conf.py), 1 worker then 2."""
-    results = {}
+    """The home page under gunicorn (deploy/gunicorn.conf.py), 1 worker then 2, with the CPU
+    each worker and MariaDB used, for each pattern of connections."""
+    results, cpu, database = {}, {}, mariadb_pid()
     for workers in (1, 2):
         server = Server.module(
             f"gunicorn-{workers}",
@@ -157,8 +199,17 @@ def gunicorn_scaling(db_url: str, settings: Settings, folder: Path, env: dict) -
         with server:
             server.start()
             url = f"http://127.0.0.1:{server.port}/"
-            wrk.run(url, settings.warm_up_seconds, settings.connections)
-            result = results[workers] = PageResult(f"{workers} worker(s)", "/")
-            for _ in range(settings.rounds):
-                result.loads.append(wrk.run(url, settings.seconds, settings.connections))
-    return ScalingResult(results)
+            processes = [*children(server.process.pid), *([database] if database else [])]
+            for pattern, headers in CONNECTION_PATTERNS.items():
+                wrk.run(url, settings.warm_up_seconds, settings.connections, headers=headers)
+                result = results[pattern, workers] = PageResult(f"{workers} worker(s)", "/")
+                used = [0.0] * len(processes)
+                for _ in range(settings.rounds):
+                    before, started = [cpu_seconds(p) for p in processes], time.monotonic()
+                    load = wrk.run(url, settings.seconds, settings.connections, headers=headers)
+                    elapsed = time.monotonic() - started
+                    result.loads.append(load)
+                    for n, pid in enumerate(processes):
+                        used[n] += (cpu_seconds(pid) - before[n]) / elapsed / settings.rounds
+                cpu[pattern, workers] = used
+    return ScalingResult(results, cpu)

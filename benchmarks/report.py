@@ -4,6 +4,8 @@ Every figure comes from the run itself; the targets of issue 6 are checked again
 so the report says plainly which are met.
 """
 
+import os
+
 from .pages import BASELINE, BackendResult, ScalingResult
 from .reliability import Run
 
@@ -72,19 +74,25 @@ def process_table(results: list[BackendResult]) -> list[str]:
 
 
 def scaling_table(scaling: ScalingResult) -> list[str]:
-    one = scaling.workers[1].per_second
-    rows = [
-        [
-            f"{workers}",
-            f"{r.per_second:,.0f}",
-            f"{r.p50_ms:.1f}",
-            f"{r.p99_ms:.1f}",
-            r.errors,
-            f"{r.per_second / one:.2f}",
-        ]
-        for workers, r in scaling.workers.items()
-    ]
-    return table(["workers", "req/s", "p50 ms", "p99 ms", "errors", "vs 1 worker"], rows)
+    rows = []
+    for (pattern, workers), r in scaling.workers.items():
+        one = scaling.workers[pattern, 1].per_second
+        *per_worker, database = scaling.cpu[pattern, workers]
+        rows.append(
+            [
+                pattern,
+                f"{workers}",
+                f"{r.per_second:,.0f}",
+                f"{r.p50_ms:.1f}",
+                f"{r.p99_ms:.1f}",
+                r.errors,
+                f"{r.per_second / one:.2f}",
+                " + ".join(f"{c:.2f}" for c in per_worker),
+                f"{database:.2f}",
+            ]
+        )
+    header = ["connections", "workers", "req/s", "p50 ms", "p99 ms", "errors", "vs 1 worker"]
+    return table([*header, "cores used by each worker", "by MariaDB"], rows)
 
 
 def page_targets(results: list[BackendResult]) -> list[tuple[str, str, bool]]:
@@ -287,6 +295,14 @@ def document(
         lines += ["## Memory and start-up", "", *process_table(results), ""]
     if scaling is not None:
         lines += ["## gunicorn on MariaDB: the home page", "", *scaling_table(scaling), ""]
+        lines += [
+            "Cores used: CPU seconds per second of load, read from /proc; the machine has "
+            f"{os.cpu_count()}, and wrk takes up to one of them. A worker serves every request "
+            "of a connection it accepted: wrk opens its connections at once and keeps them, "
+            "so the worker that wakes first can take them all; nginx (deploy/nginx.conf) opens "
+            "one per request, and the workers share them.",
+            "",
+        ]
     if mixed:
         lines += ["## Reliability: a mixed load", "", *mixed_table(mixed), ""]
     if faults is not None:

@@ -37,9 +37,21 @@ def require_wrk() -> None:
         sys.exit("benchmarks: wrk is not installed; on Debian or Ubuntu: sudo apt-get install wrk")
 
 
-def run(url: str, seconds: float, connections: int, paths_file: Path | None = None) -> Load:
-    """Load ``url`` (or, with ``paths_file``, its host with each path in turn) for ``seconds``."""
+def run(
+    url: str,
+    seconds: float,
+    connections: int,
+    paths_file: Path | None = None,
+    headers: tuple[str, ...] = (),
+) -> Load:
+    """Load ``url`` (or, with ``paths_file``, its host with each path in turn) for ``seconds``.
+
+    ``headers``: sent with every request, such as ``"Connection: close"`` for a new connection
+    per request.
+    """
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s"]
+    for header in headers:
+        argv += ["-H", header]
     argv += ["-s", str(REPORT), url]
     if paths_file is not None:
         argv += ["--", str(paths_file)]

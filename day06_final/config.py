@@ -7,6 +7,7 @@ is made once and kept in the git-ignored instance folder, readable by its owner 
 """
 
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Mapping
@@ -32,6 +33,8 @@ ENVIRONMENT = {
     "BLOG_MAX_BODY_SIZE": "max_body_size",
     "BLOG_PAGE_SIZE": "page_size",
     "BLOG_SIGNIN_FAILURE_DELAY": "signin_failure_delay",
+    "BLOG_DB_TIMEOUT": "db_timeout",
+    "BLOG_SITE_URL": "site_url",
 }
 
 
@@ -53,6 +56,11 @@ class Config:
     max_body_size: int = 1024 * 1024  # bytes; a larger request body is answered with 413
     page_size: int = 10  # items per page in lists
     signin_failure_delay: float = 1.0  # seconds a failed sign-in waits, to slow down guessing
+    db_timeout: float = 5.0  # seconds the database may take to answer; then the page is a 503
+    # The blog's public address, such as https://blog.example.com, for links that leave the
+    # page (the feed's). Empty: each request's own scheme and Host header, fine on your machine;
+    # on the internet set it, or anyone's Host header could put their site in a cached feed.
+    site_url: str = ""
     instance_path: Path = INSTANCE  # the default database and the generated secret live here
 
     def __post_init__(self):
@@ -79,6 +87,11 @@ CHECKS = {
     "max_body_size": (lambda v: v > 0, "a positive number of bytes"),
     "page_size": (lambda v: v > 0, "a positive whole number"),
     "signin_failure_delay": (lambda v: 0 <= v <= 60, "a number of seconds from 0 to 60"),
+    "db_timeout": (lambda v: 0 < v <= 300, "a number of seconds above 0, at most 300"),
+    "site_url": (
+        lambda v: v == "" or re.fullmatch(r"https?://[^/\s?#]+/?", v) is not None,
+        "empty or a scheme and host, such as https://blog.example.com",
+    ),
 }
 # Every setting a source may give, with its type; instance_path is chosen by the caller only.
 TYPES = {f.name: f.type for f in fields(Config) if f.name != "instance_path"}

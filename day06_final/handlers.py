@@ -60,8 +60,10 @@ async def article(blog: Blog, **comment_form) -> dict:
 @get("/feed.xml")
 async def feed(request):
     blogs = await Blog.findAll(orderBy="created_at desc", limit=FEED_LENGTH)
-    # Behind a trusted proxy, request.scheme is the one the reader used (see proxy.py).
-    xml = atom_feed(blogs, f"{request.scheme}://{request.host}", SITE_TITLE)
+    # The configured address; else this request's (behind a trusted proxy, request.scheme is
+    # the one the reader used: see proxy.py).
+    site = request.app[CONFIG].site_url or f"{request.scheme}://{request.host}"
+    xml = atom_feed(blogs, site, SITE_TITLE)
     return web.Response(text=xml, content_type="application/atom+xml")
 
 

@@ -69,6 +69,8 @@ def test_the_environment_sets_every_documented_setting(config, instance):
         "BLOG_MAX_BODY_SIZE": "2048",
         "BLOG_PAGE_SIZE": "5",
         "BLOG_SIGNIN_FAILURE_DELAY": "0.25",
+        "BLOG_DB_TIMEOUT": "2.5",
+        "BLOG_SITE_URL": "https://blog.example.com",
     }
     settings = config.load_config(environ=environ, instance_path=instance)
     assert settings.db_url == "mysql://blog:pw@db.example:3306/blog"
@@ -77,7 +79,8 @@ def test_the_environment_sets_every_documented_setting(config, instance):
     assert (settings.session_max_age, settings.secure_cookie) == (3600, "always")
     assert settings.trust_proxy is True
     assert (settings.max_body_size, settings.page_size) == (2048, 5)
-    assert settings.signin_failure_delay == 0.25
+    assert (settings.signin_failure_delay, settings.db_timeout) == (0.25, 2.5)
+    assert settings.site_url == "https://blog.example.com"
     # Nothing was written: a configured database and secret need no instance folder.
     assert not instance.exists()
 
@@ -159,6 +162,9 @@ def test_config_is_frozen(config, instance):
         ("BLOG_TRUST_PROXY", "maybe", ["BLOG_TRUST_PROXY", "true or false"]),
         ("BLOG_SECURE_COOKIE", "sometimes", ["BLOG_SECURE_COOKIE", "auto", "always"]),
         ("BLOG_SIGNIN_FAILURE_DELAY", "soon", ["BLOG_SIGNIN_FAILURE_DELAY", "number"]),
+        ("BLOG_DB_TIMEOUT", "0", ["BLOG_DB_TIMEOUT", "above 0"]),
+        ("BLOG_SITE_URL", "blog.example.com", ["BLOG_SITE_URL", "https://blog.example.com"]),
+        ("BLOG_SITE_URL", "https://blog.example.com/x", ["BLOG_SITE_URL", "scheme and host"]),
         ("DATABASE_URL", "postgres://db/blog", ["DATABASE_URL", "sqlite:///", "mysql://"]),
         ("BLOG_SECRET", "too-short", ["BLOG_SECRET", "at least 32 characters"]),
     ],

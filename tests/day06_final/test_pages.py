@@ -104,6 +104,29 @@ async def test_the_feed_has_the_latest_20_articles_newest_first(client, auth, sa
     assert titles == [f"Article {n}" for n in range(21, 1, -1)]
 
 
+def feed_links(xml: bytes) -> set[str]:
+    return {link.get("href") for link in ElementTree.fromstring(xml).iter(f"{ATOM}link")}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_without_a_site_url_the_feed_links_to_the_address_the_reader_used(
+    client, auth, save_blog
+):
+    blog = await save_blog(await auth.make_user(admin=True))
+    response = await client.get("/feed.xml", headers={"Host": "blog.test:8080"})
+    assert f"http://blog.test:8080/blog/{blog.id}" in feed_links(await response.read())
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("settings", [{"site_url": "https://blog.example.com/"}])
+async def test_with_a_site_url_no_host_header_can_change_the_feed_s_links(client, auth, save_blog):
+    blog = await save_blog(await auth.make_user(admin=True))
+    response = await client.get("/feed.xml", headers={"Host": "evil.example"})
+    links = feed_links(await response.read())
+    assert f"https://blog.example.com/blog/{blog.id}" in links
+    assert not any("evil.example" in link for link in links)
+
+
 async def test_the_stylesheet_script_and_avatar_are_served_from_the_site(client):
     for path, kind in [
         ("/static/css/blog.css", "text/css"),

@@ -53,7 +53,7 @@ def shown(url: str) -> str:
 
 async def on_database(config: Config, work=None):
     """Create the tables if missing, then ``await work()``, with the database open; close it."""
-    await create_pool(config.db_url)
+    await create_pool(config.db_url, timeout=config.db_timeout)
     try:
         await create_tables(*MODELS)
         return await work() if work else None

@@ -64,7 +64,8 @@ def init_jinja2(app: web.Application, **options) -> None:
 
 async def database(app: web.Application):
     """Open the ORM's pool as the app starts (creating missing tables), close it as it stops."""
-    await create_pool(app[CONFIG].db_url)
+    config = app[CONFIG]
+    await create_pool(config.db_url, timeout=config.db_timeout)
     try:
         await create_tables(User, Blog, Comment)
         yield

@@ -17,6 +17,7 @@ import types
 import typing
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes
 
 from aiohttp import web
 
@@ -141,7 +142,8 @@ class RequestHandler:
     handler does not ask for are ignored (forms carry submit buttons, links carry tracking
     tags). The body is read only for a handler with keyword-only parameters or ``**kw``: an
     empty body is no values; a body that is not a JSON object or a readable form is a 400; any
-    other content type than JSON, urlencoded or multipart form is a 415.
+    other content type than JSON, urlencoded or multipart form is a 415. A body longer than the
+    app's ``client_max_size`` is a 413 on every route, whether the handler reads it or not.
     """
 
     def __init__(self, fn):
@@ -165,9 +167,14 @@ class RequestHandler:
                     f"a placeholder of {fn.__route__!r}, nor keyword-only (after '*')"
                 )
         self.reads_data = bool(self.data_params) or self.wants_everything
+        self.wanted = None if self.wants_everything else {p.name for p in self.data_params}
 
     async def __call__(self, request: web.Request):
-        given = await collect_values(request) if self.reads_data else defaultdict(list)
+        # aiohttp refuses a body over the limit only as it reads it: a handler that reads no
+        # body would take it. The answer must not depend on what the handler happens to read.
+        if (request.content_length or 0) > request.client_max_size:
+            raise web.HTTPRequestEntityTooLarge(request.client_max_size, request.content_length)
+        given = await collect_values(request, self.wanted) if self.reads_data else defaultdict(list)
         for name, value in request.match_info.items():
             given[name] = [value]  # the path names the resource: it wins
         kwargs = {"request": request} if self.wants_request else {}
@@ -208,17 +215,41 @@ def convert(param: Param, values: list):
     return converted if param.many else converted[0]
 
 
-async def collect_values(request: web.Request) -> dict[str, list]:
-    """Every value sent in the query string and the body, by name, in the order given."""
+def refuse_undecodable(raw: str, charset: str, wanted: set[str] | None) -> None:
+    """A 400 naming the first ``wanted`` field (None: any) whose %-escapes are not text.
+
+    ``%ff`` is no UTF-8: aiohttp's parsers would quietly put U+FFFD in its place, and the
+    handler would store what nobody sent. ``raw`` is a query string or a form before decoding.
+    Fields the handler does not take are let be, as the values of those always are.
+    """
+    for pair in raw.split("&"):
+        name, _, value = pair.partition("=")
+        name = unquote(name.replace("+", " "), charset)
+        if wanted is not None and name not in wanted:
+            continue
+        try:
+            unquote_to_bytes(value).decode(charset)
+        except UnicodeDecodeError:
+            raise APIValueError(name, f"{name}: not valid {charset} text") from None
+
+
+async def collect_values(request: web.Request, wanted: set[str] | None = None) -> dict[str, list]:
+    """Every value sent in the query string and the body, by name, in the order given.
+
+    ``wanted``: the names the handler takes (None: every name), whose text must decode.
+    """
+    refuse_undecodable(request.rel_url.raw_query_string, "utf-8", wanted)
     given = defaultdict(list)
     for name, value in request.query.items():
         given[name].append(value)
-    for name, value in await read_body(request):
+    for name, value in await read_body(request, wanted):
         given[name].append(value)
     return given
 
 
-async def read_body(request: web.Request) -> list[tuple[str, object]]:
+async def read_body(
+    request: web.Request, wanted: set[str] | None = None
+) -> list[tuple[str, object]]:
     """The body's (name, value) pairs: a JSON object's items, or a form's fields."""
     if not request.body_exists:
         return []
@@ -229,6 +260,9 @@ async def read_body(request: web.Request) -> list[tuple[str, object]]:
         )
     if content_type != "application/json":
         try:
+            if content_type == "application/x-www-form-urlencoded":
+                charset = request.charset or "utf-8"
+                refuse_undecodable((await request.read()).decode(charset), charset, wanted)
             return list((await request.post()).items())
         # ValueError: a broken form, or bytes not in its charset; LookupError: no such charset.
         except (ValueError, LookupError) as exc:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import jinja2
 import pytest
+from aiohttp import web
 from markupsafe import Markup
 
 T = 1_700_000_000.0
@@ -80,6 +81,16 @@ def render(templates):
         return templates.get_template(name).render({**PAGES[name], **changes})
 
     return page
+
+
+def test_the_app_s_templates_read_a_model_s_values_and_still_reach_its_methods(workbook, day):
+    app_module, models = workbook.load(day, "app"), workbook.load(day, "models")
+    app = web.Application()
+    app_module.init_jinja2(app)
+    environment = app[workbook.load(day, "middlewares").JINJA2]
+    blog = models.Blog(id="b1", name="<Hi>", summary="", content="", user_id="u", user_name="")
+    page = "{{ blog.name }}|{{ blog.missing is undefined }}|{{ blog.save is callable }}"
+    assert environment.from_string(page).render(blog=blog) == "&lt;Hi&gt;|True|True"
 
 
 def test_there_is_a_sample_for_every_page_template(workbook, day):

@@ -174,6 +174,8 @@ class RequestHandler:
         # body would take it. The answer must not depend on what the handler happens to read.
         if (request.content_length or 0) > request.client_max_size:
             raise web.HTTPRequestEntityTooLarge(request.client_max_size, request.content_length)
+        if not self.reads_data and request.body_exists and request.content_length is None:
+            await request.read()  # a body of unknown length (chunked): read, so the limit holds
         given = await collect_values(request, self.wanted) if self.reads_data else defaultdict(list)
         for name, value in request.match_info.items():
             given[name] = [value]  # the path names the resource: it wins

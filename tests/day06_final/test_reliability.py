@@ -176,6 +176,16 @@ BODIES = [
         content_type=JSON,
         chunked=True,
     ),
+    Hostile(
+        "a chunked body over the limit to a delete, which reads no body",
+        "POST",
+        f"/api/blogs/{BLOG}/delete",
+        413,
+        who="admin",
+        body=OVER_THE_LIMIT,
+        content_type=JSON,
+        chunked=True,
+    ),
     # Forms: invalid UTF-8, broken encodings, a file where text belongs, fields refused.
     form("raw invalid UTF-8 in a form", "/signin", b"email=\xff\xfe&password=x"),
     form(

@@ -21,7 +21,7 @@ from .auth import auth
 from .config import CONFIG, Config, load_config
 from .coroweb import add_routes, add_static
 from .csrf import csrf_protection
-from .middlewares import JINJA2, access_log, errors, response_factory
+from .middlewares import JINJA2, access_log, errors, quiet_broken_requests, response_factory
 from .models import Blog, Comment, User
 from .orm import Model, close_pool, create_pool, create_tables
 from .proxy import forwarded_headers
@@ -109,7 +109,7 @@ async def create_app(db_url: str | None = None, *, config: Config | None = None)
     app = web.Application(middlewares=middlewares, client_max_size=config.max_body_size)
     app[CONFIG] = config
     app.on_response_prepare.append(send)
-    app.cleanup_ctx.extend([trace_queries, database])
+    app.cleanup_ctx.extend([trace_queries, quiet_broken_requests, database])
     # Each template is read and compiled once. Jinja2's auto_reload would check every
     # template's file on every page (a system call each) for a change that only a developer
     # makes: `serve --reload` restarts the blog when a template changes instead.

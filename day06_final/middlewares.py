@@ -15,6 +15,7 @@ from http import HTTPStatus
 
 import jinja2
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from .apis import APIError
 from .auth import USER
@@ -169,3 +170,35 @@ def render(request: web.Request, template: str, context: dict, status: int = 200
     """A page: every template also gets ``user``, the signed-in user (None for a visitor)."""
     html = request.app[JINJA2].get_template(template).render({"user": request.get(USER), **context})
     return web.Response(text=html, content_type="text/html", status=status)
+
+
+# --- requests too broken to reach a middleware ------------------------------------------------
+
+
+class BrokenRequestLog(logging.Filter):
+    """aiohttp's log of a request its parser refused: one line, not a traceback.
+
+    A request line or header too long, a malformed header, an impossible length: aiohttp
+    answers 400 before any middleware runs, and logs the parser's traceback at ERROR. On the
+    internet anyone can send these, as many as they like, and a traceback per request would
+    bury the errors that are the blog's own. The request is still logged, as a warning.
+    """
+
+    def filter(self, entry: logging.LogRecord) -> bool:
+        exc = entry.exc_info[1] if entry.exc_info else None
+        if isinstance(exc, HttpProcessingError) and 400 <= (exc.code or 400) < 500:
+            reason = str(exc.message).splitlines()[0][:200] if exc.message else ""
+            entry.msg = f"{entry.getMessage()}: {exc.code} {type(exc).__name__} {reason}".strip()
+            entry.args, entry.exc_info, entry.exc_text = (), None, None
+            entry.levelno, entry.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+async def quiet_broken_requests(app: web.Application):
+    """For as long as the app runs (a ``cleanup_ctx``), log refused requests in one line."""
+    server_log, broken = logging.getLogger("aiohttp.server"), BrokenRequestLog()
+    server_log.addFilter(broken)
+    try:
+        yield
+    finally:
+        server_log.removeFilter(broken)

@@ -76,6 +76,34 @@ async def test_an_api_path_always_answers_json(client):
     assert (await response.json())["error"] == "http:404"
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET /?" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nCookie: " + b"c" * 10_000 + b"\r\n\r\n",
+        b"POST /api/users HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+    ],
+    ids=["long URL", "long header", "bad length"],
+)
+async def test_a_request_too_broken_to_parse_is_a_400_logged_in_one_line(client, caplog, head):
+    caplog.set_level(logging.INFO)
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    try:
+        writer.write(head)
+        await writer.drain()
+        async with asyncio.timeout(5):
+            status_line = await reader.readline()
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    assert status_line.split()[1] == b"400"
+    [entry] = [e for e in caplog.records if e.name == "aiohttp.server"]
+    assert entry.levelno == logging.WARNING and entry.exc_info is None
+    assert "Traceback" not in caplog.text and "\n" not in entry.getMessage()
+    assert (await client.get("/")).status == 200  # and the blog goes on
+
+
 # --- the database goes away ---------------------------------------------------------------
 
 

@@ -88,6 +88,9 @@ class Backend:
     def __init__(self, url: str, timeout: float):
         self.timeout = timeout
 
+    def abandon(self) -> None:
+        """Let the connections go at once, with no event loop to close them (abandon_pool)."""
+
 
 class SQLiteBackend(Backend):
     """One connection for the whole process, shared by every task; a transaction has it alone.
@@ -142,6 +145,11 @@ class SQLiteBackend(Backend):
 
     async def close(self) -> None:
         await self._conn.close()
+
+    def abandon(self) -> None:
+        # aiosqlite's thread waits for its next statement forever, and Python waits for that
+        # thread at exit: stop() sends it the last one (close the connection, then end).
+        self._conn.stop()
 
     async def acquire(self, *, transaction: bool = False) -> aiosqlite.Connection:
         if transaction:
@@ -357,6 +365,20 @@ async def close_pool() -> None:
     backend, _backend = _backend, None
     if backend is not None:
         await backend.close()
+
+
+def abandon_pool() -> None:
+    """Let go of the pool without an event loop: the last word of a process on its way out.
+
+    A server's shutdown can be cut short (a second Ctrl+C while it cleans up) before
+    close_pool() ran. An SQLite connection left open keeps a thread that Python waits for at
+    exit, forever: call this after the event loop has stopped, and the process can end. After
+    close_pool(), it does nothing.
+    """
+    global _backend
+    backend, _backend = _backend, None
+    if backend is not None:
+        backend.abandon()
 
 
 def _current() -> Backend:

@@ -18,7 +18,14 @@ from aiohttp import web
 from . import doctor
 from .app import create_app, database_url
 from .models import Blog, Comment, User
-from .orm import DatabaseError, MySQLBackend, close_pool, create_pool, create_tables
+from .orm import (
+    DatabaseError,
+    MySQLBackend,
+    abandon_pool,
+    close_pool,
+    create_pool,
+    create_tables,
+)
 
 MODELS = (User, Blog, Comment)
 SCHEMA_HEADER = f"""\
@@ -105,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         web.run_app(create_app(args.db), host=args.host, port=args.port, access_log=None)
     except DatabaseError as exc:
         sys.exit(f"database error: {exc}")
+    finally:
+        # If a second Ctrl+C cut the shutdown short, the app never closed its pool: let it go,
+        # or Python would wait forever at exit for the SQLite connection's thread.
+        abandon_pool()
     return 0
 
 

@@ -96,6 +96,10 @@ def run_server(config: Config, trace: bool = False) -> None:
         sys.exit(f"serve: {exc}")
     except OSError as exc:  # the address is taken, or not this machine's
         sys.exit(f"serve: cannot listen on {config.host}:{config.port}: {exc.strerror}")
+    finally:
+        # If a second Ctrl+C cut the shutdown short, the app never closed its pool: let it go,
+        # or Python would wait forever at exit for the SQLite connection's thread.
+        orm.abandon_pool()
 
 
 def init_db(config: Config, args) -> None:

@@ -5,13 +5,18 @@ their own copy of orm.py (``from tests.day03_orm.test_orm import *``).
 """
 
 import asyncio
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.network import Relay, free_port
+
+REPO = Path(__file__).resolve().parents[2]  # where `tests` is importable from
 
 
 @pytest.fixture
@@ -414,6 +419,28 @@ async def test_close_pool_then_create_pool_works_again(orm, db_url):
         assert await orm.select("SELECT n FROM t") == [{"n": 1}]
     finally:
         await orm.close_pool()
+
+
+# A process that opened a pool and never closed it (its shutdown cut short), then ends.
+EXIT_WITHOUT_CLOSE = """
+import asyncio, sys
+from tests.workbook import Workbook
+workbook = Workbook(sys.argv[1])
+workbook.install()
+orm = workbook.load(sys.argv[2], "orm")
+asyncio.run(orm.create_pool(sys.argv[3]))
+orm.abandon_pool()
+orm.abandon_pool()  # twice, or after close_pool(): nothing more to do
+print("done", flush=True)
+"""
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "mysql"], indirect=True)
+def test_abandon_pool_lets_a_process_exit_that_never_closed_its_pool(workbook, day, db_url):
+    command = [sys.executable, "-c", EXIT_WITHOUT_CLOSE, str(workbook.root), day, db_url]
+    # Without abandon_pool(), Python would wait at exit for the SQLite connection's thread.
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stdout) == (0, "done\n"), done.stderr
 
 
 async def test_an_unknown_url_scheme_is_a_value_error_naming_the_supported_ones(orm):

@@ -16,8 +16,8 @@ from pathlib import Path
 from aiohttp import web
 
 from . import doctor
-from .app import create_app, database_url
-from .models import Blog, Comment, User
+from .app import MODELS, create_app, database_url
+from .models import Blog, User
 from .orm import (
     DatabaseError,
     MySQLBackend,
@@ -27,7 +27,6 @@ from .orm import (
     create_tables,
 )
 
-MODELS = (User, Blog, Comment)
 SCHEMA_HEADER = f"""\
 -- The blog's tables for MySQL/MariaDB, generated from models.py: do not edit by hand.
 -- Regenerate it: python -m {__package__} schema > {__package__}/schema.sql

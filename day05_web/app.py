@@ -25,6 +25,7 @@ INSTANCE = HERE / "instance"  # git-ignored: the default database lives here
 TEMPLATES = HERE / "templates"
 
 DB_URL = web.AppKey("db_url", str)
+MODELS = (User, Blog, Comment)  # the blog's tables, created at start-up if missing
 
 
 def database_url(db_url: str | None = None) -> str:
@@ -71,7 +72,7 @@ async def database(app: web.Application):
     """Open the ORM's pool as the app starts (creating missing tables), close it as it stops."""
     await create_pool(app[DB_URL])
     try:
-        await create_tables(User, Blog, Comment)
+        await create_tables(*MODELS)
         yield
     finally:
         await close_pool()

@@ -74,7 +74,7 @@ def unavailable(request: web.Request) -> web.Response:
     """503: JSON for the API, a short page for a browser."""
     if request.path.startswith("/api/"):
         message = "the database cannot be reached; try again later"
-        return json_response({"error": "database:unavailable", "data": "", "message": message}, 503)
+        return json_response(APIError("database:unavailable", "", message).to_json(), 503)
     return render(request, "unavailable.html", {}, status=503)
 
 

@@ -20,13 +20,11 @@ from aiohttp import web
 
 from . import accounts, doctor, orm, seed, tracing
 from .apis import APIError
-from .app import create_app
+from .app import MODELS, create_app, open_database
 from .config import Config, load_config
-from .models import Blog, Comment, User
-from .orm import DatabaseError, MySQLBackend, close_pool, create_pool, create_tables
+from .orm import DatabaseError, MySQLBackend
 
 HERE = Path(__file__).resolve().parent
-MODELS = (User, Blog, Comment)
 SCHEMA_HEADER = f"""\
 -- The blog's tables for MySQL/MariaDB, generated from models.py: do not edit by hand.
 -- Regenerate it: python -m {__package__} schema > {__package__}/schema.sql
@@ -53,12 +51,8 @@ def shown(url: str) -> str:
 
 async def on_database(config: Config, work=None):
     """Create the tables if missing, then ``await work()``, with the database open; close it."""
-    await create_pool(config.db_url, timeout=config.db_timeout)
-    try:
-        await create_tables(*MODELS)
+    async with open_database(config):
         return await work() if work else None
-    finally:
-        await close_pool()
 
 
 # --- the commands ------------------------------------------------------------------------

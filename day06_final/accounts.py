@@ -6,7 +6,6 @@ after the same work (a password hash is checked either way) and the same pause.
 """
 
 import asyncio
-import base64
 import os
 
 from . import passwords
@@ -23,10 +22,7 @@ SIGN_IN_FAILED = "Wrong email or password."
 
 def _unmatchable_hash() -> str:
     """A hash in today's format made of random bytes: checking it costs a real check's time."""
-    salt, digest = (os.urandom(n) for n in (passwords.SALT_BYTES, passwords.HASH_BYTES))
-    encode = base64.b64encode
-    cost = f"n={passwords.N},r={passwords.R},p={passwords.P}"
-    return f"scrypt${cost}${encode(salt).decode()}${encode(digest).decode()}"
+    return passwords.encode(os.urandom(passwords.SALT_BYTES), os.urandom(passwords.HASH_BYTES))
 
 
 # Checked in place of a real hash when no user has the email, so that scrypt runs all the same

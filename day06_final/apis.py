@@ -20,9 +20,6 @@ class APIError(Exception):
         super().__init__(message or error)
         self.error, self.data, self.message = error, data, message
 
-    def to_json(self) -> dict[str, str]:
-        return {"error": self.error, "data": self.data, "message": self.message}
-
 
 class APIValueError(APIError):
     """A field of the request is missing or wrong: ``data`` names the field."""
@@ -97,9 +94,7 @@ class Page:
         return f"Page({self.item_count}, page_index={self.page_index}, page_size={self.page_size})"
 
 
-async def find_page(
-    model, page_index: int, page_size: int, *, order_by="created_at desc", columns=None
-):
+async def find_page(model, page_index: int, page_size: int, *, columns=None):
     """One page of a model's rows, newest first: ``(page, rows)``.
 
     ``columns``: read only these (a page of summaries need not read ten articles' text). The
@@ -108,5 +103,5 @@ async def find_page(
     async with orm.connection():
         page = Page(await model.findNumber("count(*)"), page_index, page_size)
         limit = (page.offset, page.limit)
-        rows = await model.findAll(orderBy=order_by, limit=limit, columns=columns)
+        rows = await model.findAll(orderBy="created_at desc", limit=limit, columns=columns)
     return page, rows

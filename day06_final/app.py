@@ -8,6 +8,7 @@ gunicorn's workers and the tests all build the app with it; notice that it keeps
 between requests, so any number of processes can serve one database.
 """
 
+import contextlib
 import dataclasses
 import time
 from datetime import datetime
@@ -81,15 +82,24 @@ def init_jinja2(app: web.Application, **options) -> None:
 # --- the application ---------------------------------------------------------------------
 
 
-async def database(app: web.Application):
-    """Open the ORM's pool as the app starts (creating missing tables), close it as it stops."""
-    config = app[CONFIG]
+MODELS = (User, Blog, Comment)
+
+
+@contextlib.asynccontextmanager
+async def open_database(config: Config):
+    """The ORM's pool open on the configured database, missing tables created; closed after."""
     await create_pool(config.db_url, timeout=config.db_timeout)
     try:
-        await create_tables(User, Blog, Comment)
+        await create_tables(*MODELS)
         yield
     finally:
         await close_pool()
+
+
+async def database(app: web.Application):
+    """Open the database as the app starts, close it as it stops (a ``cleanup_ctx``)."""
+    async with open_database(app[CONFIG]):
+        yield
 
 
 async def create_app(db_url: str | None = None, *, config: Config | None = None) -> web.Application:

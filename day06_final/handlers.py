@@ -59,7 +59,7 @@ async def article(blog: Blog, **comment_form) -> dict:
 
 @get("/feed.xml")
 async def feed(request):
-    blogs = await Blog.findAll(orderBy="created_at desc", limit=FEED_LENGTH)
+    blogs = await Blog.findAll(orderBy="created_at desc", limit=FEED_LENGTH, columns=LISTED)
     # The configured address; else this request's (behind a trusted proxy, request.scheme is
     # the one the reader used: see proxy.py).
     site = request.app[CONFIG].site_url or f"{request.scheme}://{request.host}"

@@ -27,12 +27,17 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     )
 
 
+def encode(salt: bytes, digest: bytes, *, n: int = N, r: int = R, p: int = P) -> str:
+    """A salt and a digest in the self-describing format above (what FORMAT reads back)."""
+    b64 = base64.b64encode
+    return f"scrypt$n={n},r={r},p={p}${b64(salt).decode()}${b64(digest).decode()}"
+
+
 async def hash_password(password: str, *, n: int = N, r: int = R, p: int = P) -> str:
     """A new salted hash of ``password``, in the self-describing format above."""
     salt = os.urandom(SALT_BYTES)
     digest = await asyncio.to_thread(_scrypt, password, salt, n, r, p)
-    encode = base64.b64encode
-    return f"scrypt$n={n},r={r},p={p}${encode(salt).decode()}${encode(digest).decode()}"
+    return encode(salt, digest, n=n, r=r, p=p)
 
 
 async def verify_password(password: str, stored: str) -> bool:

@@ -78,7 +78,9 @@ def trace_statement(sql: str, args: tuple) -> None:
     request = SERVING.get()
     if request is not None:
         controller_ran = any(step.number == 5 for step in request.get(TRACE, ()))
-        record(request, 6 if controller_ran else 3, "orm", f"{sql}  {args}")
+        # The arguments only for a log that shows them: an article's text can be a megabyte.
+        shown = f"{sql}  {args}" if log.isEnabledFor(logging.INFO) else sql
+        record(request, 6 if controller_ran else 3, "orm", shown)
 
 
 async def trace_queries(app: web.Application):

@@ -8,8 +8,6 @@ to check that it all runs; its report goes to benchmarks/out/, never over RESULT
 
 import argparse
 import asyncio
-import contextlib
-import os
 import secrets
 import shlex
 import sys
@@ -17,12 +15,11 @@ import tempfile
 from pathlib import Path
 
 from . import machine, pages, reliability, report, wrk
-from .databases import mysql_database, mysql_problem, seed, sqlite_url
+from .databases import MYSQL_SERVER, mysql_database, mysql_problem, seed, sqlite_url
 from .servers import clean_environment
 
 HERE = Path(__file__).resolve().parent
 PARTS = ("pages", "gunicorn", "reliability")
-MYSQL_SERVER = os.environ.get("WORKBOOK_MYSQL_URL", "mysql://root:@127.0.0.1:3306/")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -45,10 +42,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    command_line = parser()
+    args = command_line.parse_args(argv)
     unknown = set(args.parts) - set(PARTS)
     if unknown:
-        parser().error(f"unknown part {', '.join(sorted(unknown))}: choose from {', '.join(PARTS)}")
+        choices = ", ".join(PARTS)
+        command_line.error(f"unknown part {', '.join(sorted(unknown))}: choose from {choices}")
     wrk.require_wrk()
     parts = args.parts or list(PARTS)
     quick = args.quick
@@ -78,17 +77,16 @@ def main(argv: list[str] | None = None) -> int:
             (folder / name).mkdir()
             return sqlite_url(folder / name)
 
-        mariadb = contextlib.nullcontext if problem else lambda: mysql_database(args.mysql)
         if "pages" in parts:
             say("the pages on SQLite")
             results.append(pages.measure("SQLite", sqlite("pages"), settings, folder, env))
             if not problem:
                 say("the pages on MariaDB")
-                with mariadb() as url:
+                with mysql_database(args.mysql) as url:
                     results.append(pages.measure("MariaDB", url, settings, folder, env))
         if "gunicorn" in parts and not problem:
             say("gunicorn with 1 and 2 workers on MariaDB")
-            with mariadb() as url:
+            with mysql_database(args.mysql) as url:
                 seed(url, settings.posts, env)
                 scaling = pages.gunicorn_scaling(url, settings, folder, env)
         if "reliability" in parts:
@@ -97,11 +95,11 @@ def main(argv: list[str] | None = None) -> int:
             mixed["SQLite"] = asyncio.run(run)
             if not problem:
                 say(f"a mixed load for {load_seconds:.0f} s on MariaDB")
-                with mariadb() as url:
+                with mysql_database(args.mysql) as url:
                     run = reliability.mixed_load(url, load_seconds, args.readers, folder, env)
                     mixed["MariaDB"] = asyncio.run(run)
                 say(f"faults of {fault_seconds:.0f} s under load on MariaDB")
-                with mariadb() as url:
+                with mysql_database(args.mysql) as url:
                     run = reliability.faults_under_load(
                         url,
                         max(load_seconds / 2, 6 * fault_seconds),
@@ -111,8 +109,7 @@ def main(argv: list[str] | None = None) -> int:
                         env,
                     )
                     faults = asyncio.run(run)
-        with mariadb() as url:
-            described = machine.describe(url)
+        described = machine.describe(None if problem else args.mysql)
     command = shlex.join(
         ["python", "-m", "benchmarks", *(argv if argv is not None else sys.argv[1:])]
     )

@@ -6,6 +6,7 @@ count in the database does not depend on the code under test.
 """
 
 import contextlib
+import os
 import secrets
 import sqlite3
 import subprocess
@@ -16,6 +17,9 @@ from urllib.parse import unquote, urlsplit
 import pymysql
 
 from .servers import REPO
+
+# The MariaDB server to measure on; each run makes its own databases there and drops them.
+MYSQL_SERVER = os.environ.get("WORKBOOK_MYSQL_URL", "mysql://root:@127.0.0.1:3306/")
 
 
 def mysql_login(url: str) -> dict:
@@ -28,9 +32,8 @@ def mysql_login(url: str) -> dict:
     }
 
 
-def mysql_url(login: dict, database: str, port: int | None = None) -> str:
-    port = port or login["port"]
-    return f"mysql://{login['user']}:{login['password']}@{login['host']}:{port}/{database}"
+def mysql_url(login: dict, database: str) -> str:
+    return f"mysql://{login['user']}:{login['password']}@{login['host']}:{login['port']}/{database}"
 
 
 def mysql_problem(server_url: str) -> str | None:

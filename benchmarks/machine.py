@@ -32,9 +32,9 @@ def wrk_version() -> str:
     return (done.stdout + done.stderr).split("[")[0].strip().removeprefix("wrk ")
 
 
-def describe(mysql_database_url: str | None) -> dict[str, str]:
+def describe(mysql_server_url: str | None) -> dict[str, str]:
     """What the report says about the machine and the software, one line each."""
-    mariadb = query(mysql_database_url, "SELECT VERSION()")[0][0] if mysql_database_url else "-"
+    mariadb = query(mysql_server_url, "SELECT VERSION()")[0][0] if mysql_server_url else "-"
     versions = ", ".join(f"{name} {metadata.version(name)}" for name in PACKAGES)
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),

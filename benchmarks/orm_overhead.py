@@ -10,7 +10,7 @@ mysql://root:@127.0.0.1:3306/), in a scratch database dropped afterwards.
 
 import argparse
 import asyncio
-import os
+import itertools
 import statistics
 import tempfile
 import time
@@ -18,13 +18,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import aiomysql
-import pymysql
 
 from day03_orm import orm
 
+from .databases import MYSQL_SERVER, mysql_database, mysql_login, mysql_problem
+
 ROWS = 1000
 TARGETS = {"find": 1.25, "findAll": 1.5}  # the ORM's time over the bare driver's, at most
-MYSQL_SERVER = os.environ.get("WORKBOOK_MYSQL_URL", "mysql://root:@127.0.0.1:3306/")
 COLUMNS = "id, user_id, user_name, name, summary, content, created_at"
 
 
@@ -62,7 +62,7 @@ async def compare(bare_find, bare_find_all, ids, rounds: int) -> dict[str, tuple
 
     Bare and ORM calls alternate one by one, so a busy moment on the machine slows both.
     """
-    pks = iter(ids * 1000)
+    pks = itertools.cycle(ids)
     cases = {
         "find": (lambda: bare_find(next(pks)), lambda: Post.find(next(pks)), 400),
         "findAll": (bare_find_all, lambda: Post.findAll(limit=100), 100),
@@ -103,25 +103,15 @@ async def sqlite(rounds: int) -> dict:
 
 
 async def mysql(rounds: int) -> dict | str:
-    server = urlsplit(MYSQL_SERVER)
-    login = dict(host=server.hostname, port=server.port or 3306, user=server.username or "root")
-    login["password"] = server.password or ""
-    try:
-        admin = pymysql.connect(**login, autocommit=True, connect_timeout=2)
-    except pymysql.MySQLError as exc:
-        return f"skipped: no MySQL/MariaDB server answers at {MYSQL_SERVER} ({exc.args[-1]})"
-    database = "workbook_bench_orm_overhead"
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {database}")
-        cursor.execute(f"CREATE DATABASE {database} CHARACTER SET utf8mb4")
-    try:
-        url = f"mysql://{login['user']}:{login['password']}@{login['host']}:{login['port']}/{database}"
+    problem = mysql_problem(MYSQL_SERVER)
+    if problem:
+        return f"skipped: {problem}"
+    with mysql_database(MYSQL_SERVER) as url:
         await orm.create_pool(url)
         try:
             ids = await fill()
-            pool = await aiomysql.create_pool(
-                **login, db=database, charset="utf8mb4", autocommit=True
-            )
+            login = {**mysql_login(url), "db": urlsplit(url).path.lstrip("/")}
+            pool = await aiomysql.create_pool(**login, charset="utf8mb4", autocommit=True)
             try:
 
                 async def bare(sql, args):
@@ -141,10 +131,6 @@ async def mysql(rounds: int) -> dict | str:
                 await pool.wait_closed()
         finally:
             await orm.close_pool()
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {database}")
-        admin.close()
 
 
 async def main(rounds: int) -> None:

@@ -50,10 +50,6 @@ class PageResult:
     def errors(self) -> int:
         return sum(load.errors for load in self.loads)
 
-    @property
-    def requests(self) -> int:
-        return sum(load.requests for load in self.loads)
-
 
 @dataclass
 class BackendResult:

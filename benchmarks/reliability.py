@@ -20,10 +20,11 @@ import aiohttp
 
 from tests.network import Relay
 
-from .databases import article_ids, mysql_login, mysql_url, query, seed
+from .databases import article_ids, mysql_login, query, seed
 from .servers import Server
 
 PASSWORD = "a load-test password"
+POSTS = 1000  # articles seeded, as for the page measurements
 # What a virtual reader does next, and how often (the weights add up to 100).
 ACTIONS = {"home": 40, "article": 30, "api": 15, "comment": 13, "sign-in": 2}
 
@@ -182,34 +183,30 @@ async def served(server: Server, work):
         await asyncio.to_thread(server.stop)
 
 
-async def mixed_load(db_url: str, seconds: float, readers: int, folder, env) -> Run:
-    """The mixed load on a freshly seeded database, with no fault."""
-    seed(db_url, 1000, env)
+async def load_the_blog(
+    name: str, db_url: str, seconds: float, readers: int, folder, env, *, via=None, faults=None
+) -> Run:
+    """Seed ``db_url``, serve the blog on it (through ``via``, another URL of the same
+    database, if given), load it with readers and ``faults``, then count what was stored."""
+    seed(db_url, POSTS, env)
     ids = article_ids(db_url)
-    server = Server.module(
-        "blog-mixed",
-        "day06_final",
-        "serve",
-        "--db",
-        db_url,
-        "--port",
-        "{port}",
-        log_dir=folder,
-        env=env,
-    )
-    run = await served(server, lambda base: load(base, ids, seconds, readers))
+    argv = ("day06_final", "serve", "--db", via or db_url, "--port", "{port}")
+    server = Server.module(name, *argv, log_dir=folder, env=env)
+    run = await served(server, lambda base: load(base, ids, seconds, readers, faults))
     run.stored = stored_comments(db_url, run)
     return run
+
+
+async def mixed_load(db_url: str, seconds: float, readers: int, folder, env) -> Run:
+    """The mixed load on a freshly seeded database, with no fault."""
+    return await load_the_blog("blog-mixed", db_url, seconds, readers, folder, env)
 
 
 async def faults_under_load(
     db_url: str, seconds: float, fault_seconds: float, readers: int, folder, env
 ) -> Run:
     """The mixed load with the blog's MariaDB behind the relay: cut, then stalled, mid-run."""
-    seed(db_url, 1000, env)
-    ids = article_ids(db_url)
     login = mysql_login(db_url)
-    database = db_url.rsplit("/", 1)[1]
 
     async def inject(run: Run, began: float) -> None:
         for kind, at in (("cut", seconds * 0.2), ("stall", seconds * 0.6)):
@@ -227,18 +224,13 @@ async def faults_under_load(
             run.faults.append(Fault(kind, start, time.monotonic() - began))
 
     async with Relay(login["host"], login["port"]) as relay:
-        through_relay = mysql_url(login, database, port=relay.port)
-        server = Server.module(
+        return await load_the_blog(
             "blog-faults",
-            "day06_final",
-            "serve",
-            "--db",
-            through_relay,
-            "--port",
-            "{port}",
-            log_dir=folder,
-            env=env,
+            db_url,
+            seconds,
+            readers,
+            folder,
+            env,
+            via=relay.url_for(db_url),
+            faults=inject,
         )
-        run = await served(server, lambda base: load(base, ids, seconds, readers, inject))
-    run.stored = stored_comments(db_url, run)
-    return run

@@ -45,7 +45,6 @@ class Server:
     def __init__(self, name: str, argv: list[str], port: int, log: Path, env: dict[str, str]):
         self.name, self.argv, self.port, self.log, self.env = name, argv, port, log, env
         self.process: subprocess.Popen | None = None
-        self.startup_seconds: float | None = None
 
     @classmethod
     def module(cls, name: str, module: str, *args: str, log_dir: Path, env: dict[str, str]):
@@ -71,8 +70,7 @@ class Server:
             except OSError:
                 status = 0
             if status == 200:
-                self.startup_seconds = time.perf_counter() - started
-                return self.startup_seconds
+                return time.perf_counter() - started
             if time.perf_counter() - started > timeout:
                 raise RuntimeError(f"{self.name} gave no 200 within {timeout} s: {self.tail()}")
             time.sleep(0.005)

@@ -2,7 +2,7 @@
 and a TCP relay in front of the database that a test cuts, stalls or hangs up on, as a network
 or a server failure would.
 
-Shared by the days whose checks start servers or lose their database (days 3, 5 and 6), and by
+Shared by the days whose checks start servers or lose their database (days 1, 3, 5 and 6), and by
 the benchmarks' fault injection.
 """
 
@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,16 +23,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch_while_running(server: subprocess.Popen, url: str, headers=None, context=None) -> bytes:
+def fetch_while_running(server: subprocess.Popen, url: str, context=None) -> bytes:
     """GET url once the server answers; fail if the server exits or stays silent for 30 s.
 
     ``context``: the ``ssl.SSLContext`` for an https URL (one that trusts the test's certificate).
     """
     deadline = time.monotonic() + 30
-    request = urllib.request.Request(url, headers=headers or {})
     while True:
         try:
-            with urllib.request.urlopen(request, timeout=2, context=context) as response:
+            with urllib.request.urlopen(url, timeout=2, context=context) as response:
                 return response.read()
         except OSError:
             if server.poll() is not None:
@@ -62,6 +62,12 @@ class Relay:
     async def __aenter__(self):
         await self.start()
         return self
+
+    def url_for(self, db_url: str) -> str:
+        """``db_url`` (a mysql:// URL of the relayed server) reaching it through this relay."""
+        url = urlsplit(db_url)
+        login = f"{url.username}:{url.password or ''}@" if url.username else ""
+        return url._replace(netloc=f"{login}127.0.0.1:{self.port}").geturl()
 
     async def __aexit__(self, *exc_info):
         await self.cut()

@@ -11,13 +11,8 @@ import urllib.request
 
 import pytest
 
+from tests.network import free_port
 from tests.workbook import REPO
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch_when_up(url: str, server: subprocess.Popen, within: float = 20.0):

@@ -9,14 +9,12 @@ import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.network import Relay, free_port
-
-REPO = Path(__file__).resolve().parents[2]  # where `tests` is importable from
+from tests.workbook import REPO
 
 
 @pytest.fixture
@@ -477,8 +475,7 @@ async def test_a_wrong_password_says_access_was_denied_for_that_user(orm, mysql_
 async def test_a_server_cut_off_mid_session_is_unavailable_then_recovers_by_itself(orm, db_url):
     url = urlsplit(db_url)
     async with Relay(url.hostname, url.port) as relay:
-        through_relay = f"{url.username}:{url.password or ''}@127.0.0.1:{relay.port}"
-        await orm.create_pool(url._replace(netloc=through_relay).geturl(), timeout=0.5)
+        await orm.create_pool(relay.url_for(db_url), timeout=0.5)
         try:
             assert await orm.select("SELECT 1 AS one") == [{"one": 1}]
             relay.stall()
@@ -498,9 +495,8 @@ async def test_a_server_cut_off_mid_session_is_unavailable_then_recovers_by_itse
 async def test_queries_waiting_for_a_connection_fail_at_once_when_the_server_goes_away(orm, db_url):
     url = urlsplit(db_url)
     async with Relay(url.hostname, url.port) as relay:
-        through_relay = f"{url.username}:{url.password or ''}@127.0.0.1:{relay.port}"
         # A deadline far longer than the test may take: waiting it out would be a hang.
-        await orm.create_pool(url._replace(netloc=through_relay).geturl(), timeout=60)
+        await orm.create_pool(relay.url_for(db_url), timeout=60)
         try:
             # More slow queries than the pool has connections: some wait for one.
             queries = [asyncio.create_task(orm.select("SELECT SLEEP(60)")) for _ in range(15)]

@@ -4,13 +4,20 @@ As in the Flask tutorial: ``config`` is a test instance (a temporary folder, a l
 no pause after a failed sign-in), ``client`` is the app built by ``create_app`` with it, and
 ``auth`` makes users and signs the client in and out. A password hash costs tens of
 milliseconds on purpose, so every test user shares one hash, made once per session.
+``relayed`` is the blog on MariaDB behind a relay the test cuts or stalls; ``run`` runs the
+day's commands in a process of their own.
 """
 
 import asyncio
+import dataclasses
+import subprocess
 import time
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
+
+from tests.network import Relay
 
 TEST_SECRET = "a-test-secret-that-is-long-enough-for-the-blog-0123456789"
 PASSWORD = "correct horse battery staple"
@@ -103,6 +110,34 @@ class Auth:
             user.id, user.passwd, config.secret, config.session_max_age
         )
 
+    def cookie_header(self, user) -> dict[str, str]:
+        """Headers that carry ``user``'s session cookie, for a request outside the cookie jar."""
+        return {"Cookie": f"{self.sessions.COOKIE_NAME}={self.cookie_for(user)}"}
+
+    def forged_cookies(self, reader, admin) -> dict[str, str]:
+        """Session cookies that must sign no one in, by name: made up, or forged from real ones."""
+        sessions, config = self.sessions, self.config
+        signed, age = sessions.sign_session, config.session_max_age
+        reader_cookie, admin_cookie = self.cookie_for(reader), self.cookie_for(admin)
+        payload, signature = reader_cookie.rsplit(".", 1)
+        _, expires, fingerprint = payload.split(".")
+        return {
+            "garbage": "not-a-session",
+            # The reader's cookie, claiming to be the admin's: the signature no longer matches.
+            "tampered user id": f"{admin.id}.{expires}.{fingerprint}.{signature}",
+            "tampered expiry": f"{reader.id}.{int(expires) + 10**6}.{fingerprint}.{signature}",
+            "bad signature": f"{payload}.{'0' * 64}",
+            "expired": signed(admin.id, admin.passwd, config.secret, 3600, now=time.time() - 7200),
+            "another secret": signed(admin.id, admin.passwd, "another-secret-" + "x" * 40, age),
+            "unsigned": admin_cookie.rsplit(".", 1)[0],
+            # Signed with the right secret, but naming no user: the lookup finds no one.
+            "junk id": signed("1' OR '1'='1", admin.passwd, config.secret, age),
+            "non-ASCII": "ädmin." + admin_cookie,
+            "SQL": "' OR 1=1; --",
+            "4 KB long": admin_cookie + "A" * 4000,
+            "10 KB long": admin_cookie + "A" * 10_000,
+        }
+
     def sign_in_as(self, user) -> None:
         """From now on the client carries ``user``'s session cookie."""
         self.sign_out()
@@ -135,6 +170,30 @@ class Auth:
 def auth(client, models, workbook, day, config, password_hash):
     """Make users and sign the client in as them, or out."""
     return Auth(client, models, workbook.load(day, "sessions"), config, password_hash)
+
+
+@pytest.fixture
+async def relayed(config, workbook, day, aiohttp_client, db_url, models, password_hash):
+    """The blog on MariaDB through a Relay the test cuts or stalls: (relay, client, auth)."""
+    url = urlsplit(db_url)
+    async with Relay(url.hostname, url.port) as relay:
+        netloc = f"{url.username}:{url.password or ''}@127.0.0.1:{relay.port}"
+        config = dataclasses.replace(config, db_url=url._replace(netloc=netloc).geturl())
+        app = await workbook.load(day, "app").create_app(config=config)
+        client = await aiohttp_client(app)
+        auth = Auth(client, models, workbook.load(day, "sessions"), config, password_hash)
+        yield relay, client, auth
+
+
+@pytest.fixture
+def run(workbook, day):
+    """``run(*args, stdin="")``: run ``python -m <day> args``; the finished process."""
+
+    def run(*args, stdin=""):
+        command = workbook.command(day, *args)
+        return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
+
+    return run
 
 
 @pytest.fixture

@@ -168,12 +168,11 @@ async def test_deleting_an_article_deletes_its_comments_too(
 
 
 async def test_an_article_and_its_comments_are_deleted_together_or_not_at_all(
-    client, auth, save_blog, save_comment, rows, workbook, day, monkeypatch
+    client, auth, save_blog, save_comment, rows, models, monkeypatch
 ):
     admin = await auth.as_admin()
     blog = await save_blog(admin)
     await save_comment(blog, admin)
-    models = workbook.load(day, "models")
 
     async def fails(self):
         raise RuntimeError("the database failed halfway")

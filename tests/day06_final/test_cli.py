@@ -13,17 +13,6 @@ from tests.network import fetch_while_running, free_port
 
 
 @pytest.fixture
-def run(workbook, day):
-    """``run(*args, stdin="")``: run ``python -m <day> args``; the finished process."""
-
-    def run(*args, stdin=""):
-        command = workbook.command(day, *args)
-        return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
-
-    return run
-
-
-@pytest.fixture
 def sqlite_db(tmp_path):
     """A database URL on an SQLite file that does not exist yet, and a way to read it back."""
     path = tmp_path / "blog.db"

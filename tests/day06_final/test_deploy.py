@@ -104,16 +104,10 @@ def still_running(pids) -> list[str]:
     return [pid for pid in pids if Path(f"/proc/{pid}").exists()]
 
 
-def create_admin(workbook, day, database) -> None:
+def create_admin(run, database) -> None:
     """``python -m day06_final create-admin`` on the same database, password on stdin."""
     args = ["create-admin", "--db", database, "--email", ADMIN["email"], "--name", "Ada"]
-    result = subprocess.run(
-        workbook.command(day, *args),
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run(*args, stdin=PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
 
 
@@ -129,9 +123,9 @@ def person(base_url: str, **connector) -> aiohttp.ClientSession:
 
 
 async def test_two_gunicorn_workers_share_sessions_and_articles_and_stop_on_sigterm(
-    gunicorn, workbook, day, database
+    gunicorn, run, database
 ):
-    create_admin(workbook, day, database)
+    create_admin(run, database)
     async with person(gunicorn.url) as reader, person(gunicorn.url) as admin:
         async with reader.post("/api/users", json=READER) as response:
             assert response.status == 200

@@ -2,15 +2,12 @@
 scripts, a database that goes away (503, then back on its own), and the nine steps still there."""
 
 import asyncio
-import dataclasses
 import logging
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
 from tests.day02.test_trace import steps
-from tests.network import Relay
 
 
 @pytest.fixture
@@ -109,26 +106,21 @@ async def test_a_request_too_broken_to_parse_is_a_400_logged_in_one_line(client,
 
 @pytest.mark.mysql
 @pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
-async def test_a_database_that_goes_away_is_a_quick_503_and_the_blog_recovers_by_itself(
-    config, workbook, day, aiohttp_client, db_url
-):
-    url = urlsplit(db_url)
-    async with Relay(url.hostname, url.port) as relay:
-        netloc = f"{url.username}:{url.password or ''}@127.0.0.1:{relay.port}"
-        config = dataclasses.replace(config, db_url=url._replace(netloc=netloc).geturl())
-        app = await workbook.load(day, "app").create_app(config=config)
-        client = await aiohttp_client(app, headers={"Accept": "text/html"})
-        assert (await client.get("/")).status == 200
-        await relay.cut()
-        async with asyncio.timeout(10):  # seconds, not a hang
-            page, api = await client.get("/"), await client.get("/api/blogs")
-        assert (page.status, api.status) == (503, 503)
-        assert page.content_type == "text/html"
-        assert "database cannot be reached" in await page.text()
-        assert (await api.json())["error"] == "database:unavailable"
-        await relay.start()  # on the same port: the database is back
-        assert (await client.get("/")).status == 200
-        assert (await client.get("/api/blogs")).status == 200
+async def test_a_database_that_goes_away_is_a_quick_503_and_the_blog_recovers_by_itself(relayed):
+    relay, client, _ = relayed
+    html = {"Accept": "text/html"}  # pages, as a browser asks for them
+    assert (await client.get("/", headers=html)).status == 200
+    await relay.cut()
+    async with asyncio.timeout(10):  # seconds, not a hang
+        page = await client.get("/", headers=html)
+        api = await client.get("/api/blogs", headers=html)
+    assert (page.status, api.status) == (503, 503)
+    assert page.content_type == "text/html"
+    assert "database cannot be reached" in await page.text()
+    assert (await api.json())["error"] == "database:unavailable"
+    await relay.start()  # on the same port: the database is back
+    assert (await client.get("/", headers=html)).status == 200
+    assert (await client.get("/api/blogs", headers=html)).status == 200
 
 
 # --- the nine steps -----------------------------------------------------------------------

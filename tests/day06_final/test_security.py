@@ -6,12 +6,11 @@ query, in the middlewares and the templates, and runs on SQLite.
 """
 
 import re
-import time
 from urllib.parse import quote
 
 import pytest
 
-from tests.day06_final.conftest import PASSWORD, TEST_SECRET
+from tests.day06_final.conftest import PASSWORD
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 EVIL = "https://evil.example"
@@ -107,23 +106,6 @@ async def test_the_site_s_own_pages_may_post(client, auth, save_blog, rows):
 # --- session cookies ----------------------------------------------------------------------
 
 
-def forged_cookies(sessions, user, other):
-    """Cookies a stranger could make, each paired with what makes it invalid."""
-    valid = sessions.sign_session(user.id, user.passwd, TEST_SECRET, 3600)
-    payload, signature = valid.rsplit(".", 1)
-    _, expires, fingerprint = payload.split(".")
-    return {
-        "garbage": "not-a-session",
-        "tampered user id": f"{other.id}.{expires}.{fingerprint}.{signature}",
-        "tampered expiry": f"{user.id}.{int(expires) + 10**6}.{fingerprint}.{signature}",
-        "bad signature": f"{payload}.{'0' * 64}",
-        "expired": sessions.sign_session(
-            user.id, user.passwd, TEST_SECRET, 3600, now=time.time() - 7200
-        ),
-        "another secret": sessions.sign_session(user.id, user.passwd, "x" * 40, 3600),
-    }
-
-
 @sqlite_only
 @pytest.mark.parametrize(
     "kind",
@@ -136,14 +118,12 @@ def forged_cookies(sessions, user, other):
         "another secret",
     ],
 )
-async def test_a_forged_or_expired_cookie_is_ignored(
-    client, auth, save_blog, workbook, day, rows, kind
-):
+async def test_a_forged_or_expired_cookie_is_ignored(client, auth, save_blog, rows, kind):
     admin = await auth.make_user("Ann Admin", admin=True)
     reader = await auth.make_user("Rui Reader")
     blog = await save_blog(admin)
-    cookie = forged_cookies(workbook.load(day, "sessions"), reader, admin)[kind]
-    client.session.cookie_jar.update_cookies({"awesession": cookie})
+    cookie = auth.forged_cookies(reader, admin)[kind]
+    client.session.cookie_jar.update_cookies({auth.sessions.COOKIE_NAME: cookie})
     header = (await (await client.get("/")).text()).split("</header>")[0]
     assert "Sign in" in header and "Ann Admin" not in header and "Rui Reader" not in header
     response = await client.get("/manage/blogs", allow_redirects=False)
@@ -310,7 +290,7 @@ async def test_no_answer_shows_a_password_hash_and_none_shows_an_email_to_a_non_
 
 @sqlite_only
 @pytest.mark.parametrize("settings", [{"max_body_size": 4096}], ids=["max_body_size=4096"])
-async def test_a_body_over_the_limit_is_a_413_and_nothing_is_stored(client, auth, rows):
+async def test_a_body_over_the_limit_is_a_413_and_nothing_is_stored(client, rows):
     before = await rows()
     big = {"name": "Ann", "email": "ann@example.com", "password": "x" * 5000}
     api = await client.post("/api/users", json=big)

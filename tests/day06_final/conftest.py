@@ -177,8 +177,7 @@ async def relayed(config, workbook, day, aiohttp_client, db_url, models, passwor
     """The blog on MariaDB through a Relay the test cuts or stalls: (relay, client, auth)."""
     url = urlsplit(db_url)
     async with Relay(url.hostname, url.port) as relay:
-        netloc = f"{url.username}:{url.password or ''}@127.0.0.1:{relay.port}"
-        config = dataclasses.replace(config, db_url=url._replace(netloc=netloc).geturl())
+        config = dataclasses.replace(config, db_url=relay.url_for(db_url))
         app = await workbook.load(day, "app").create_app(config=config)
         client = await aiohttp_client(app)
         auth = Auth(client, models, workbook.load(day, "sessions"), config, password_hash)

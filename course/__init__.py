@@ -1,0 +1,1 @@
+"""Tools for working through the course: starters, diff pages, sizes and batch grading."""

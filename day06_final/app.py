@@ -10,6 +10,7 @@ between requests, so any number of processes can serve one database.
 
 import contextlib
 import dataclasses
+import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from .auth import auth
 from .config import CONFIG, Config, load_config
 from .coroweb import add_routes, add_static
 from .csrf import csrf_protection
+from .headers import security_headers
 from .middlewares import JINJA2, access_log, errors, quiet_broken_requests, response_factory
 from .models import Blog, Comment, User
 from .orm import Model, close_pool, create_pool, create_tables
@@ -85,9 +87,24 @@ def init_jinja2(app: web.Application, **options) -> None:
 MODELS = (User, Blog, Comment)
 
 
+def create_private_sqlite_file(db_url: str) -> None:
+    """Create an SQLite database file readable by its owner only (0600), if it is not there.
+
+    It holds every email and password hash; SQLite would create it as the umask says (often
+    0644, readable by every account on the machine). Its -wal and -shm files copy its mode.
+    """
+    location = db_url.removeprefix("sqlite:///")
+    if db_url.startswith("sqlite:///") and location and location != ":memory:":
+        try:
+            os.close(os.open(location, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError:  # no such folder, no permission: SQLite will say so in its own words
+            pass
+
+
 @contextlib.asynccontextmanager
 async def open_database(config: Config):
     """The ORM's pool open on the configured database, missing tables created; closed after."""
+    create_private_sqlite_file(config.db_url)
     await create_pool(config.db_url, timeout=config.db_timeout)
     try:
         await create_tables(*MODELS)
@@ -118,7 +135,7 @@ async def create_app(db_url: str | None = None, *, config: Config | None = None)
     # client_max_size: a larger body is refused with a 413 as it is read, before it is stored.
     app = web.Application(middlewares=middlewares, client_max_size=config.max_body_size)
     app[CONFIG] = config
-    app.on_response_prepare.append(send)
+    app.on_response_prepare.extend([send, security_headers])
     app.cleanup_ctx.extend([trace_queries, quiet_broken_requests, database])
     # Each template is read and compiled once. Jinja2's auto_reload would check every
     # template's file on every page (a system call each) for a change that only a developer

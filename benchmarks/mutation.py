@@ -1,0 +1,321 @@
+"""Mutation testing: how many small breakages of each day's own code its own checks catch.
+
+``python -m benchmarks.mutation [DAY ...] [--sample N] [--seed S]``
+
+For each day, cosmic-ray (a mutation tester) lists every one-node change its operators know
+(a comparison flipped, a boolean operator swapped, a number changed, a statement replaced, a
+break turned into a continue...) in the Python files the day changed since the day before:
+the day's own code. A seeded sample of those mutants runs, each against the day's own checks
+(every test under tests/<day>/ except the carried-forward ones), on SQLite and MariaDB, in a
+scratch copy of the repository, so the working tree is never touched. A mutant is caught
+(killed) when a check fails or the run times out; a mutant that every check passes survived.
+Mutants listed in ``EQUIVALENT`` change no behaviour a user can see: they are reported apart,
+with their reason, and left out of the score. The table and the survivors are printed and
+written to the "Mutation testing" section of benchmarks/RESULTS.md (``--output`` elsewhere).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cosmic_ray.work_db import WorkDB, use_db
+from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DAYS = ("day01", "day02", "day03_orm", "day04_models", "day05_web", "day06_final")
+SECTION = "## Mutation testing"
+TARGET = 0.85
+# Operator name -> why its mutants are not run. Empty: every operator of cosmic-ray counts.
+LEFT_OUT_OPERATORS: dict[str, str] = {}
+# (file, the stripped source line, operator) -> why the mutant changes nothing a user sees.
+EQUIVALENT: dict[tuple[str, str, str], str] = {}
+
+
+@dataclass
+class Mutant:
+    path: str
+    line: int
+    operator: str
+    occurrence: int
+    outcome: str  # killed, survived, equivalent
+    source: str = ""
+    reason: str = ""
+
+
+@dataclass
+class DayResult:
+    day: str
+    files: list[str]
+    listed: int = 0
+    in_annotations: int = 0
+    mutants: list[Mutant] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, outcome: str) -> int:
+        return sum(m.outcome == outcome for m in self.mutants)
+
+    @property
+    def score(self) -> float | None:
+        scored = self.count("killed") + self.count("survived")
+        return self.count("killed") / scored if scored else None
+
+
+def own_files(day: str, root: Path = REPO) -> list[str]:
+    """The .py files of ``day`` that are new or differ from the previous day's copy."""
+    folder = root / day
+    index = DAYS.index(day)
+    previous = root / DAYS[index - 1] if index else None
+    files = []
+    for path in sorted(folder.rglob("*.py")):
+        relative = path.relative_to(folder)
+        if "__pycache__" in relative.parts or path.name == "__init__.py":
+            continue
+        before = previous / relative if previous else None
+        if before is None or not before.exists() or before.read_bytes() != path.read_bytes():
+            files.append(f"{day}/{relative.as_posix()}")
+    return files
+
+
+def scratch_copy(destination: Path) -> None:
+    """The repository without its history, instance folders and caches."""
+    ignore = shutil.ignore_patterns(
+        ".git", "__pycache__", ".pytest_cache", ".ruff_cache", "instance", "build", "grades", "*.db"
+    )
+    for entry in REPO.iterdir():
+        if entry.name in {".git", "build", "grades", "benchmarks"}:
+            continue
+        target = destination / entry.name
+        if entry.is_dir():
+            shutil.copytree(entry, target, ignore=ignore)
+        else:
+            shutil.copy2(entry, target)
+
+
+def test_command(day: str) -> str:
+    own = f"tests/{day}"
+    carried = f"{own}/test_carried_forward.py"
+    return (
+        f"{sys.executable} -m pytest -x -q -p no:cacheprovider --no-header {own} --ignore={carried}"
+    )
+
+
+def config_text(day: str, files: list[str], timeout: float) -> str:
+    modules = ", ".join(f'"{f}"' for f in files)
+    return (
+        "[cosmic-ray]\n"
+        f"module-path = [{modules}]\n"
+        f"timeout = {timeout}\n"
+        "excluded-modules = []\n"
+        f'test-command = "{test_command(day)}"\n'
+        "[cosmic-ray.distributor]\n"
+        'name = "local"\n'
+    )
+
+
+def lazy_annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where a module's annotations are, if ``from __future__ import annotations`` keeps Python
+    from evaluating them (a mutant there changes nothing); otherwise none."""
+    tree = ast.parse(source)
+    lazy = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(alias.name == "annotations" for alias in node.names)
+        for node in tree.body
+    )
+    spans = []
+    for node in ast.walk(tree) if lazy else ():
+        annotations = []
+        if isinstance(node, ast.arg | ast.AnnAssign):
+            annotations.append(node.annotation)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            annotations.append(node.returns)
+        for annotation in filter(None, annotations):
+            start = (annotation.lineno, annotation.col_offset)
+            spans.append((start, (annotation.end_lineno, annotation.end_col_offset)))
+    return spans
+
+
+def sample(work_db: WorkDB, size: int, seed: int, scratch: Path) -> tuple[int, int]:
+    """Keep a seeded sample of ``size`` mutants and mark the others skipped.
+
+    Returns (mutants listed, mutants in lazy annotations): the operators in LEFT_OUT_OPERATORS
+    and the annotation mutants are never run.
+    """
+    spans: dict[str, list] = {}
+    eligible, in_annotations = [], 0
+    for item in sorted(work_db.pending_work_items, key=lambda item: item.job_id):
+        spec = item.mutations[0]
+        path = Path(spec.module_path).as_posix()
+        if path not in spans:
+            spans[path] = lazy_annotation_spans((scratch / path).read_text(encoding="utf-8"))
+        position = tuple(spec.start_pos)
+        annotated = any(start <= position < end for start, end in spans[path])
+        in_annotations += annotated
+        if spec.operator_name in LEFT_OUT_OPERATORS or annotated:
+            work_db.set_result(
+                item.job_id, WorkResult(output="left out", worker_outcome=WorkerOutcome.SKIPPED)
+            )
+        else:
+            eligible.append(item)
+    eligible.sort(
+        key=lambda item: (
+            str(item.mutations[0].module_path),
+            tuple(item.mutations[0].start_pos),
+            item.mutations[0].operator_name,
+            item.mutations[0].occurrence,
+        )
+    )
+    chosen = set(random.Random(seed).sample(range(len(eligible)), min(size, len(eligible))))
+    for index, item in enumerate(eligible):
+        if index not in chosen:
+            work_db.set_result(
+                item.job_id, WorkResult(output="not sampled", worker_outcome=WorkerOutcome.SKIPPED)
+            )
+    return len(eligible), in_annotations
+
+
+def run_day(day: str, scratch: Path, size: int, seed: int, timeout: float) -> DayResult:
+    files = own_files(day, scratch)
+    result = DayResult(day, files)
+    if not files:
+        return result
+    config = scratch / f"mutation-{day}.toml"
+    session = scratch / f"mutation-{day}.sqlite"
+    config.write_text(config_text(day, files, timeout), encoding="utf-8")
+    cosmic_ray = [sys.executable, "-m", "cosmic_ray.cli"]
+    subprocess.run([*cosmic_ray, "init", str(config), str(session)], cwd=scratch, check=True)
+    with use_db(str(session)) as work_db:
+        result.listed, result.in_annotations = sample(work_db, size, seed, scratch)
+    started = time.monotonic()
+    subprocess.run(
+        [*cosmic_ray, "exec", str(config), str(session)],
+        cwd=scratch,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    result.seconds = time.monotonic() - started
+    with use_db(str(session), WorkDB.Mode.open) as work_db:
+        for item, work_result in work_db.completed_work_items:
+            if work_result.worker_outcome == WorkerOutcome.SKIPPED:
+                continue
+            spec = item.mutations[0]
+            path = Path(spec.module_path).as_posix()
+            line = spec.start_pos[0]
+            source = (scratch / path).read_text(encoding="utf-8").splitlines()[line - 1].strip()
+            key = (path, source, spec.operator_name)
+            if key in EQUIVALENT:
+                outcome, reason = "equivalent", EQUIVALENT[key]
+            elif work_result.test_outcome == TestOutcome.SURVIVED:
+                outcome, reason = "survived", ""
+            else:
+                # Killed, or incompetent (the mutant does not even import): caught either way.
+                outcome, reason = "killed", ""
+            result.mutants.append(
+                Mutant(path, line, spec.operator_name, spec.occurrence, outcome, source, reason)
+            )
+    result.mutants.sort(key=lambda m: (m.path, m.line, m.operator, m.occurrence))
+    return result
+
+
+def report(results: list[DayResult], size: int, seed: int, command: str) -> list[str]:
+    lines = [
+        SECTION,
+        "",
+        f"`{command}` (cosmic-ray, a seeded sample of {size} mutants per day, seed {seed}). "
+        "Each mutant runs against the day's own checks; caught = a check failed or timed out. "
+        f"Target: at least {TARGET:.0%} caught per day.",
+        "",
+        "| day | own files | mutants | in annotations | run | caught | survived | equivalent |"
+        " score | target |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        score = r.score
+        shown = "-" if score is None else f"{score:.0%}"
+        verdict = "-" if score is None else ("ok" if score >= TARGET else "under")
+        run = r.count("killed") + r.count("survived") + r.count("equivalent")
+        lines.append(
+            f"| {r.day} | {len(r.files)} | {r.listed} | {r.in_annotations} | {run} | "
+            f"{r.count('killed')} | "
+            f"{r.count('survived')} | {r.count('equivalent')} | {shown} | {verdict} |"
+        )
+    lines += [
+        "",
+        "Mutants inside annotations that `from __future__ import annotations` leaves unevaluated "
+        "change nothing and are not run.",
+    ]
+    if LEFT_OUT_OPERATORS:
+        left_out = "; ".join(f"`{k}`: {v}" for k, v in LEFT_OUT_OPERATORS.items())
+        lines += ["", f"Operators left out: {left_out}."]
+    survivors = [m for r in results for m in r.mutants if m.outcome == "survived"]
+    equivalent = [m for r in results for m in r.mutants if m.outcome == "equivalent"]
+    if survivors:
+        lines += ["", "Surviving mutants:", ""]
+        lines += [
+            f"- `{m.path}:{m.line}` {m.operator} #{m.occurrence}: `{m.source}`" for m in survivors
+        ]
+    if equivalent:
+        lines += ["", "Equivalent mutants (not scored):", ""]
+        lines += [f"- `{m.path}:{m.line}` {m.operator}: {m.reason}" for m in equivalent]
+    return lines
+
+
+def write_section(output: Path, lines: list[str]) -> None:
+    """Replace the section in ``output`` (or add it at the end), keeping the rest."""
+    text = output.read_text(encoding="utf-8") if output.exists() else ""
+    start = text.find(SECTION)
+    if start >= 0:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + text[end + 1 :] if end >= 0 else text[:start]
+    text = text.rstrip("\n") + ("\n\n" if text.strip() else "") + "\n".join(lines) + "\n"
+    output.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.mutation", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("days", nargs="*", metavar="DAY", help="days to measure (default: all)")
+    parser.add_argument("--sample", type=int, default=40, help="mutants run per day (40)")
+    parser.add_argument("--seed", type=int, default=1, help="the sample's seed (1)")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per mutant run (300)")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args(argv)
+    days = args.days or list(DAYS)
+    unknown = set(days) - set(DAYS)
+    if unknown:
+        parser.error(f"unknown day {', '.join(sorted(unknown))}")
+    command = "python -m benchmarks.mutation " + " ".join(
+        [*args.days, f"--sample {args.sample}", f"--seed {args.seed}"]
+    )
+    results = []
+    with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
+        scratch_copy(Path(scratch))
+        for day in days:
+            print(f"{day}: mutating {', '.join(own_files(day))}", flush=True)
+            result = run_day(day, Path(scratch), args.sample, args.seed, args.timeout)
+            print(
+                f"{day}: caught {result.count('killed')}, survived {result.count('survived')} "
+                f"in {result.seconds:.0f} s",
+                flush=True,
+            )
+            results.append(result)
+    lines = report(results, args.sample, args.seed, command)
+    print("\n".join(lines))
+    write_section(args.output, lines)
+    print(f"written to {args.output}")
+    return 0 if all(r.score is None or r.score >= TARGET for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

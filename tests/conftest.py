@@ -1,27 +1,25 @@
-"""The suite's frame: which copy of the workbook is under test, the databases, the grade table.
+"""The suite's frame: which copy of the workbook is under test, the databases, the grade book.
 
 ``--workbook-root PATH`` (or ``WORKBOOK_ROOT``) points every day's checks at a student's copy;
 each day's tests reach the day's code through the ``workbook`` and ``day`` fixtures, never by
-importing a reference copy. Every run ends with a passed/total table per day, and
-``--grade-json FILE`` writes it as JSON for graders looping over submissions.
+importing a reference copy. Every run ends with feedback on the failed checks and a table
+scoring each day on its own work (tests/grading.py), which ``--grade-json``, ``--grade-csv``
+and ``--gradescope`` export for graders.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
-from collections import Counter, defaultdict
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pymysql
 import pytest
 
+from tests.grading import GradeBook, add_options, row_of
 from tests.workbook import DAYS, REPO, Workbook
 
-TESTS = Path(__file__).resolve().parent
 MYSQL_SERVER_URL = os.environ.get("WORKBOOK_MYSQL_URL", "mysql://root:@127.0.0.1:3306/")
 WORKBOOK_KEY = pytest.StashKey[Workbook]()
 
@@ -35,11 +33,7 @@ def pytest_addoption(parser):
         help="run the checks against the day folders under PATH (or PATH itself, a day folder) "
         "instead of the reference copies; default: $WORKBOOK_ROOT, else the repository",
     )
-    group.addoption(
-        "--grade-json",
-        metavar="FILE",
-        help="write the per-day score table to FILE as JSON",
-    )
+    add_options(group)
 
 
 def pytest_configure(config):
@@ -49,7 +43,8 @@ def pytest_configure(config):
         raise pytest.UsageError(f"--workbook-root {root}: no day folder found there")
     workbook.install()
     config.stash[WORKBOOK_KEY] = workbook
-    config.pluginmanager.register(GradeBook(config, workbook), "workbook-grade")
+    grade_book = GradeBook(config, workbook.root, workbook.is_reference)
+    config.pluginmanager.register(grade_book, "workbook-grade")
 
 
 def pytest_report_header(config):
@@ -61,72 +56,13 @@ def pytest_report_header(config):
     return lines
 
 
-def day_of(path: Path) -> str:
-    """The score-table row a test file belongs to: its folder under tests/, or 'workbook'."""
-    parts = Path(path).resolve().relative_to(TESTS).parts
-    return parts[0] if len(parts) > 1 else "workbook"
-
-
 def pytest_collection_modifyitems(config, items):
     workbook = config.stash[WORKBOOK_KEY]
     for item in items:
-        day = day_of(item.path)
+        day = row_of(item.path)
         if day in DAYS and not workbook.has(day):
             reason = f"no {day}/ folder under {workbook.root}"
             item.add_marker(pytest.mark.skip(reason=reason))
-
-
-class GradeBook:
-    """Records one outcome per test and prints the per-day table at the end of the run."""
-
-    def __init__(self, config: pytest.Config, workbook: Workbook):
-        self.config, self.workbook = config, workbook
-        self.outcomes: dict[str, str] = {}
-
-    def pytest_runtest_logreport(self, report):
-        # A failure in any phase fails the test; a skip in setup or call skips it.
-        if self.outcomes.get(report.nodeid) in ("failed", "skipped"):
-            return
-        if report.failed:
-            self.outcomes[report.nodeid] = "failed"
-        elif report.skipped:
-            self.outcomes[report.nodeid] = "skipped"
-        elif report.when == "call":
-            self.outcomes[report.nodeid] = "passed"
-
-    def table(self) -> dict[str, dict[str, int]]:
-        """{row: {passed, failed, skipped, total}}, rows in day order."""
-        counts: dict[str, Counter] = defaultdict(Counter)
-        for nodeid, outcome in self.outcomes.items():
-            counts[day_of(self.config.rootpath / nodeid.split("::", 1)[0])][outcome] += 1
-        order = [*DAYS, "notebooks", "workbook"]
-        rows = sorted(counts, key=lambda d: (order.index(d) if d in order else len(order), d))
-        return {
-            row: {
-                "passed": counts[row]["passed"],
-                "failed": counts[row]["failed"],
-                "skipped": counts[row]["skipped"],
-                "total": counts[row]["passed"] + counts[row]["failed"],
-            }
-            for row in rows
-        }
-
-    def pytest_terminal_summary(self, terminalreporter):
-        table = self.table()
-        if not table:
-            return
-        write = terminalreporter.write_line
-        terminalreporter.section("workbook grade")
-        write(f"copy under test: {self.workbook.root}")
-        write(f"{'day':<14}{'passed':>8}{'total':>8}{'score':>8}{'skipped':>9}")
-        for row, n in table.items():
-            score = f"{100 * n['passed'] / n['total']:.0f}%" if n["total"] else "-"
-            write(f"{row:<14}{n['passed']:>8}{n['total']:>8}{score:>8}{n['skipped']:>9}")
-        path = self.config.getoption("--grade-json")
-        if path:
-            payload = {"workbook_root": str(self.workbook.root), "days": table}
-            Path(path).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-            write(f"grade written to {path}")
 
 
 # --- fixtures ----------------------------------------------------------------------------
@@ -141,7 +77,7 @@ def workbook(pytestconfig) -> Workbook:
 @pytest.fixture
 def day(request) -> str:
     """The day whose checks this test is: the folder it lives in under tests/."""
-    return day_of(request.path)
+    return row_of(request.path)
 
 
 def _required(variable: str) -> bool:

@@ -3,7 +3,8 @@
 A visitor registers through the form; an administrator writes an article with the live
 preview, publishes it and a reader comments on it; the administrator deletes a comment and an
 article after confirming; with JavaScript off, a reader still signs in and comments. Every test
-also checks that no page asked another host for anything.
+also checks that no page asked another host for anything, and that the browser reported no
+breach of the blog's Content-Security-Policy (the pages work under it, preview included).
 """
 
 import pytest
@@ -55,6 +56,7 @@ class Site:
         self.url, self.browser = url, browser
         self.accounts, self.posts = workbook.load(day, "accounts"), workbook.load(day, "posts")
         self.requested: list[str] = []
+        self.console: list[str] = []
         self.contexts = []
 
     async def visitor(self, *, javascript: bool = True) -> Page:
@@ -62,12 +64,17 @@ class Site:
         context = await self.browser.new_context(base_url=self.url, java_script_enabled=javascript)
         context.set_default_timeout(10_000)
         context.on("request", lambda request: self.requested.append(request.url))
+        context.on("console", lambda message: self.console.append(message.text))
         self.contexts.append(context)
         return await context.new_page()
 
     def elsewhere(self) -> list[str]:
         """The URLs pages asked for that are not on the blog's own server."""
         return [url for url in self.requested if not url.startswith(self.url + "/")]
+
+    def refused(self) -> list[str]:
+        """What the browser refused to do because of the Content-Security-Policy."""
+        return [text for text in self.console if "Content Security Policy" in text]
 
     async def admin(self):
         """The administrator ADMIN, made as ``python -m day06_final create-admin`` makes one."""
@@ -138,6 +145,7 @@ async def test_a_visitor_registers_through_the_form_and_is_signed_in(site):
     own_files = {f"{site.url}/static/css/blog.css", f"{site.url}/static/js/blog.js"}
     assert own_files <= set(site.requested)
     assert site.elsewhere() == []
+    assert site.refused() == []
     # Signing out is a form's POST (the button in the header), with JavaScript or without.
     await page.get_by_role("button", name="Sign out").click()
     await expect(page.get_by_role("link", name="Sign in")).to_be_visible()
@@ -178,6 +186,7 @@ async def test_an_admin_writes_an_article_with_the_live_preview_publishes_it_and
     await expect(comments.locator(".comment")).to_contain_text(["Rui 🐞"])
     await expect(comments.locator(".comment-text")).to_have_text(["写得好 👍"])
     assert site.elsewhere() == []
+    assert site.refused() == []
 
 
 async def test_an_admin_deletes_a_comment_and_an_article_only_after_confirming(site):
@@ -217,6 +226,7 @@ async def test_an_admin_deletes_a_comment_and_an_article_only_after_confirming(s
     assert gone.status == 404
     await expect(admin.get_by_role("heading", name="Not Found")).to_be_visible()
     assert site.elsewhere() == []
+    assert site.refused() == []
 
 
 async def test_with_javascript_off_a_reader_signs_in_and_comments_through_the_plain_forms(site):
@@ -236,3 +246,21 @@ async def test_with_javascript_off_a_reader_signs_in_and_comments_through_the_pl
     await expect(page.get_by_role("heading", name="Comments (1)")).to_be_visible()
     await expect(page.locator(".comment-text")).to_have_text(["No JavaScript here 🚫"])
     assert site.elsewhere() == []
+    assert site.refused() == []
+
+
+async def test_the_browser_enforces_the_policy_so_a_script_slipped_into_a_page_would_not_run(site):
+    page = await site.visitor()
+    await page.goto("/")
+    refusal = page.expect_console_message(lambda message: "Content Security Policy" in message.text)
+    async with refusal as report:
+        ran = await page.evaluate(
+            """() => {
+                const script = document.createElement("script");
+                script.textContent = "window.slippedIn = true";
+                document.body.append(script);
+                return window.slippedIn === true;
+            }"""
+        )
+    assert ran is False
+    assert "inline script" in (await report.value).text  # the browser says why

@@ -276,6 +276,21 @@ async def test_behind_nginx_static_files_come_from_nginx_and_pages_from_the_blog
     assert gunicorn.pids_in_log("GET / HTTP") and not gunicorn.pids_in_log("/static/")
 
 
+@pytest.mark.production
+@pytest.mark.parametrize("path", ["/", "/static/css/blog.css"])
+async def test_behind_nginx_every_answer_keeps_the_browser_on_https_and_names_no_version(
+    nginx, gunicorn, path
+):
+    async with person(nginx.https, ssl=nginx.ssl) as visitor:
+        async with visitor.get(path) as response:
+            assert response.status == 200
+            # HSTS for at least a year: the browser will not try plain HTTP first next time.
+            hsts = response.headers["Strict-Transport-Security"]
+            assert int(hsts.split("max-age=")[1].split(";")[0]) >= 365 * 86400
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers.getall("Server") == ["nginx"]
+
+
 async def test_behind_nginx_the_session_cookie_is_secure_because_the_blog_believes_the_proxy(
     nginx, gunicorn
 ):

@@ -12,12 +12,15 @@ from . import passwords
 from .apis import APIAuthenticationError, APIValueError
 from .models import User
 from .orm import IntegrityError
-from .validation import REGISTRATION, SIGN_IN, clean
+from .validation import REGISTRATION, SIGN_IN, clean, skeleton
 
 # Every user's picture: a file of this site, so no page asks another host for anything
 # (a picture service would learn who reads what).
 DEFAULT_IMAGE = "/static/img/avatar.svg"
 SIGN_IN_FAILED = "Wrong email or password."
+# Names no reader may take, however written: with the administrators' own names, they are
+# compared by skeleton (validation.skeleton), so "Ａdmіn" is "admin".
+RESERVED_NAMES = ("admin", "administrator")
 
 
 def _unmatchable_hash() -> str:
@@ -40,11 +43,31 @@ def for_admins(user: User) -> dict:
     return {key: value for key, value in user.items() if key != "passwd"}
 
 
+async def find_by_email(email: str) -> User | None:
+    """The user with exactly this (canonical) email, or None.
+
+    Compared in Python too: a database whose collation ignores accents (MariaDB's default)
+    would find admin@example.com for "ádmin@example.com".
+    """
+    found = await User.findAll("email = ?", [email], limit=1)
+    return found[0] if found and found[0].email == email else None
+
+
+async def refuse_an_administrator_look_alike(name: str) -> None:
+    """A 400 if ``name`` looks like "admin" or like an administrator's name."""
+    admins = await User.findAll("admin = ?", [True], columns=("name",))
+    taken = {skeleton(reserved) for reserved in RESERVED_NAMES}
+    taken.update(skeleton(admin.name) for admin in admins)
+    if skeleton(name) in taken:
+        raise APIValueError("name", "name: looks like an administrator's name; choose another")
+
+
 async def register(values: dict) -> User:
     """A new reader from ``{name, email, password}``; a 400 naming the first bad field."""
     fields = clean(REGISTRATION, values)
-    if await User.findNumber("count(*)", "email = ?", [fields["email"]]):
+    if await find_by_email(fields["email"]):
         raise APIValueError("email", "email: already registered; sign in instead")
+    await refuse_an_administrator_look_alike(fields["name"])
     user = User(
         name=fields["name"],
         email=fields["email"],
@@ -62,8 +85,7 @@ async def register(values: dict) -> User:
 async def authenticate(values: dict, failure_delay: float) -> User:
     """The user whose ``{email, password}`` these are, or a 401 after ``failure_delay`` seconds."""
     fields = clean(SIGN_IN, values)
-    found = await User.findAll("email = ?", [fields["email"]], limit=1)
-    user = found[0] if found else None
+    user = await find_by_email(fields["email"])
     # No user, or one who cannot sign in (seed.py's demo people have no hash): check the
     # stand-in all the same, so the answer takes as long as for a wrong password.
     stored = user.passwd if user is not None and user.passwd else NO_SUCH_USER
@@ -86,9 +108,8 @@ async def create_admin(values: dict) -> tuple[User, bool]:
     """
     fields = clean(REGISTRATION, values)
     passwd = await passwords.hash_password(fields["password"])
-    found = await User.findAll("email = ?", [fields["email"]], limit=1)
-    if found:
-        user = found[0]
+    user = await find_by_email(fields["email"])
+    if user is not None:
         user.admin, user.passwd = True, passwd
         await user.update()
         return user, False

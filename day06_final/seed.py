@@ -10,7 +10,7 @@ import time
 from tqdm import tqdm
 
 from . import orm
-from .accounts import DEFAULT_IMAGE
+from .accounts import DEFAULT_IMAGE, find_by_email
 from .models import Blog, Comment, User
 from .posts import by
 
@@ -67,8 +67,7 @@ async def demo_people() -> list[User]:
     """The demo people, made if missing."""
     people = []
     for name, email, admin in PEOPLE:
-        found = await User.findAll("email = ?", [email], limit=1)
-        person = found[0] if found else None
+        person = await find_by_email(email)
         if person is None:
             person = User(name=name, email=email, passwd="", admin=admin, image=DEFAULT_IMAGE)
             await person.save()

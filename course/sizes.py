@@ -49,13 +49,13 @@ class Row:
     def over(self) -> bool:
         return self.target is not None and self.python > self.target
 
-    def format(self) -> str:
+    def format(self, width: int = 44) -> str:
         web = "" if self.web is None else str(self.web)
         if self.target is None:
             verdict = ""
         else:
             verdict = f"<= {self.target:<4} {'over' if self.over else 'ok'}"
-        return f"{self.label:<44} {self.python:>6} {web:>6}  {verdict}".rstrip()
+        return f"{self.label:<{width}} {self.python:>6} {web:>6}  {verdict}".rstrip()
 
 
 def files_of(folder: Path, suffixes: tuple[str, ...]) -> dict[str, Path]:
@@ -173,16 +173,19 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     rows = day_rows(root)
-    print(f"{'new or changed lines':<44} {'python':>6} {'web':>6}  target")
-    for row in rows:
-        print(row.format())
     try:
         parts = part_rows(root)
     except PartsError as error:
-        print(f"sizes: {error}", file=sys.stderr)
+        parts, problem = [], str(error)
+    else:
+        problem = ""
+    width = max(len(row.label) for row in [*rows, *parts, Row("new or changed lines", 0)])
+    print(f"{'new or changed lines':<{width}} {'python':>6} {'web':>6}  target")
+    for row in [*rows, *parts]:
+        print(row.format(width))
+    if problem:
+        print(f"sizes: {problem}", file=sys.stderr)
         return 2
-    for row in parts:
-        print(row.format())
     rows += parts
     over = [row.label.strip() for row in rows if row.over]
     if over:

@@ -14,15 +14,53 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
 import runpy
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DAYS = ("day01", "day02", "day03_orm", "day04_models", "day05_web", "day06_final")
+# How long importing one of a day's modules may take: seconds at most, even on a busy machine.
+IMPORT_SECONDS = 20
+
+
+class ImportTimeout(TimeoutError):
+    """A student's module took longer than IMPORT_SECONDS to import (a loop at import time)."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float, message: str):
+    """Raise ImportTimeout(message) in the block after ``seconds``, by SIGALRM.
+
+    An outer alarm (pytest-timeout's) that would ring sooner is left alone; a later one is
+    put back, less the time spent here. Outside the main thread the block runs unlimited.
+    """
+    outer_left, outer_interval = signal.getitimer(signal.ITIMER_REAL)
+    if threading.current_thread() is not threading.main_thread() or 0 < outer_left <= seconds:
+        yield
+        return
+
+    def ring(signum, frame):
+        raise ImportTimeout(f"{message} within {seconds:g} s")
+
+    outer_handler = signal.signal(signal.SIGALRM, ring)
+    started = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, outer_handler)
+        if outer_left:
+            left = max(outer_left - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
 
 
 def day_folders(root: Path) -> dict[str, Path]:
@@ -115,6 +153,7 @@ class Workbook:
         self.root = Path(root).resolve()
         self.folders = day_folders(self.root)
         self.is_reference = self.root == REPO
+        self.hung: dict[str, str] = {}
 
     def install(self) -> None:
         """Make ``import dayNN...`` load this workbook's copies (call once, before any import)."""
@@ -133,9 +172,21 @@ class Workbook:
         return self.folders[day]
 
     def load(self, day: str, module: str | None = None):
-        """Import a day's package, or one of its modules: ``load("day03_orm", "orm")``."""
+        """Import a day's package, or one of its modules: ``load("day03_orm", "orm")``.
+
+        An import that does not return within IMPORT_SECONDS fails, and so does every later
+        load of it in this run, at once: one hanging module costs a run seconds, not minutes.
+        """
         self.folder(day)
-        return importlib.import_module(f"{day}.{module}" if module else day)
+        name = f"{day}.{module}" if module else day
+        if name in self.hung:
+            raise ImportTimeout(self.hung[name])
+        try:
+            with deadline(IMPORT_SECONDS, f"importing {name} did not return"):
+                return importlib.import_module(name)
+        except ImportTimeout as exc:
+            self.hung[name] = str(exc)
+            raise
 
     def command(self, day: str, *args: str) -> list[str]:
         """The argv that runs ``python -m <day> ARGS`` for this workbook's copy of the day."""

@@ -23,7 +23,7 @@ import pytest
 from tests.day06_final.conftest import BROWSER_ACCEPT, PASSWORD, TEST_SECRET
 from tests.network import fetch_while_running, free_port
 
-pytestmark = pytest.mark.mysql
+pytestmark = [pytest.mark.mysql, pytest.mark.production]
 
 ADMIN = {"email": "ada@example.com", "password": PASSWORD}
 READER = {"name": "Rui", "email": "rui@example.com", "password": PASSWORD}

@@ -3,6 +3,8 @@
 import pytest
 from aiohttp import web
 
+pytestmark = pytest.mark.production
+
 
 @pytest.fixture
 def serve(aiohttp_client, workbook, day):

@@ -21,6 +21,8 @@ from aiohttp.test_utils import TestClient
 
 from tests.day06_final.conftest import PASSWORD, Auth
 
+pytestmark = pytest.mark.production
+
 # The tests' body limit: small enough that a body over it is cheap to send, large enough for
 # the deeply nested JSON below (whose parser, not the limit, must refuse it).
 BODY_LIMIT = 256 * 1024

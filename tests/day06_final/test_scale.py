@@ -10,6 +10,8 @@ import pytest
 from tests.day06_final.conftest import PASSWORD
 from tests.network import fetch_while_running, free_port
 
+pytestmark = pytest.mark.production
+
 
 async def test_a_hundred_comments_sent_at_once_are_all_stored(client, auth, save_blog, models):
     blog = await save_blog(await auth.make_user(admin=True))

@@ -59,14 +59,22 @@ def compare(before: Path, after: Path) -> dict[str, str]:
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
-def headings(readme: str) -> list[str]:
-    """The README's section titles (levels 2 and below), outside fenced code blocks."""
-    titles, fenced = [], False
+def sections(readme: str) -> list[tuple[str, str]]:
+    """The README's sections (headings of level 2 and below) as (title, text), in order; a
+    line inside a fenced code block is never a heading. A subsection's title names its
+    section too ("Part 1: Pages and posts, The files"), as several parts may share a title."""
+    found: list[tuple[str, list[str]]] = []
+    parents: dict[int, str] = {}
+    fenced = False
     for line in readme.splitlines():
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
-            continue
-        match = HEADING.match(line)
-        if match and not fenced and len(match.group(1)) >= 2:
-            titles.append(match.group(2))
-    return titles
+        match = None if fenced else HEADING.match(line)
+        if match and len(match.group(1)) >= 2:
+            level, title = len(match.group(1)), match.group(2)
+            parents = {k: v for k, v in parents.items() if k < level}
+            parents[level] = title
+            found.append((", ".join(parents[k] for k in sorted(parents) if k >= 2), []))
+        elif found:
+            found[-1][1].append(line)
+    return [(title, "\n".join(lines)) for title, lines in found]

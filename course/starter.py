@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import re
 import shutil
 import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course._days import DAYS, REPO, compare, day_number, files, headings, previous
+from course._days import DAYS, REPO, compare, day_number, files, previous, sections
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -329,18 +330,28 @@ class Stub:
 
 
 def section_for(readme: str, names: list[str]) -> str:
-    """The README section a stub's hint points to: the first heading naming the function or
-    its module, else the walk-through (or the list of what changed)."""
-    titles = headings(readme)
+    """The README section a stub's hint points to: the first heading naming the function (or
+    else its module), else the first section whose text names it in code, else the
+    walk-through (or the list of what changed). The sections "What you will build" and "What
+    changed since" are summaries: a section that explains comes first."""
+    found = sections(readme)
     for name in names:
-        for title in titles:
-            if name in title.replace("`", " ").replace("(", " ").split():
+        for title, _ in found:
+            if name in title.split(", ")[-1].replace("`", " ").replace("(", " ").split():
+                return title
+    summaries = ("what you will build", "what changed since")
+    explained = [s for s in found if not s[0].lower().startswith(summaries)]
+    others = [s for s in found if s[0].lower().startswith(summaries)]
+    for name in names:
+        pattern = re.compile(rf"`[^`]*\b{re.escape(name)}\b[^`]*`")
+        for title, text in explained + others:
+            if pattern.search(text):
                 return title
     for word in ("walk", "what changed"):
-        for title in titles:
+        for title, _ in found:
             if word in title.lower():
                 return title
-    return titles[0] if titles else "the README"
+    return found[0][0] if found else "the README"
 
 
 def _hint(day: str, module: str, qualname: str, status: str, node, readme: str) -> str:
@@ -353,8 +364,8 @@ def _hint(day: str, module: str, qualname: str, status: str, node, readme: str) 
         summary = " " + doc.value.value.strip().splitlines()[0].strip()
         summary = summary if summary.endswith(".") else summary + "."
     return (
-        f"day {day_number(day)}: write {qualname} in {module} ({what}).{summary} "
-        f'Read "{title}" in {day}/README.md.'
+        f"day {day_number(day)}: write {qualname} in {module} ({what}); "
+        f'read "{title}" in {day}/README.md.{summary}'
     )
 
 

@@ -8,7 +8,7 @@ after the same work (a password hash is checked either way) and the same pause.
 import asyncio
 import os
 
-from . import passwords
+from . import passwords, throttle
 from .apis import APIAuthenticationError, APIValueError
 from .models import User
 from .orm import IntegrityError
@@ -82,22 +82,26 @@ async def register(values: dict) -> User:
     return user
 
 
-async def authenticate(values: dict, failure_delay: float) -> User:
-    """The user whose ``{email, password}`` these are, or a 401 after ``failure_delay`` seconds."""
+async def authenticate(values: dict, failure_delay: float, address: str) -> User:
+    """The user whose ``{email, password}`` these are, or a 401 after ``failure_delay`` seconds.
+
+    ``address`` is the client's: with the email, it is what throttle.py counts failures by.
+    """
     fields = clean(SIGN_IN, values)
-    user = await find_by_email(fields["email"])
-    # No user, or one who cannot sign in (seed.py's demo people have no hash): check the
-    # stand-in all the same, so the answer takes as long as for a wrong password.
-    stored = user.passwd if user is not None and user.passwd else NO_SUCH_USER
-    if await passwords.verify_password(fields["password"], stored):
-        if passwords.needs_rehash(user.passwd):
-            # The cost was raised since this hash was made: the password is at hand, redo it.
-            user.passwd = await passwords.hash_password(fields["password"])
-            await user.update()
-        return user
-    # Guessing passwords now costs at least this long a guess, per connection.
-    await asyncio.sleep(failure_delay)
-    raise APIAuthenticationError(SIGN_IN_FAILED, "auth:failed")
+    async with throttle.sign_in_attempt(fields["email"], address):
+        user = await find_by_email(fields["email"])
+        # No user, or one who cannot sign in (seed.py's demo people have no hash): check the
+        # stand-in all the same, so the answer takes as long as for a wrong password.
+        stored = user.passwd if user is not None and user.passwd else NO_SUCH_USER
+        if not await passwords.verify_password(fields["password"], stored):
+            # Each guess waits this long; the throttle limits how many guesses there are.
+            await asyncio.sleep(failure_delay)
+            raise APIAuthenticationError(SIGN_IN_FAILED, "auth:failed")
+    if passwords.needs_rehash(user.passwd):
+        # The cost was raised since this hash was made: the password is at hand, redo it.
+        user.passwd = await passwords.hash_password(fields["password"])
+        await user.update()
+    return user
 
 
 async def create_admin(values: dict) -> tuple[User, bool]:

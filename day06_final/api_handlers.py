@@ -38,7 +38,8 @@ async def api_register(request, *, name=None, email=None, password=None):
 @post("/api/authenticate")
 async def api_authenticate(request, *, email=None, password=None):
     delay = request.app[CONFIG].signin_failure_delay
-    user = await accounts.authenticate({"email": email, "password": password}, delay)
+    values = {"email": email, "password": password}
+    user = await accounts.authenticate(values, delay, request.remote or "")
     return signed_in_json(request, user)
 
 

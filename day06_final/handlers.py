@@ -15,6 +15,7 @@ from .config import CONFIG
 from .coroweb import get, post
 from .feed import atom_feed
 from .markup import render_markdown
+from .middlewares import render
 from .models import Blog, Comment, User
 from .sessions import end_session, start_session
 
@@ -107,9 +108,13 @@ async def signin_page():
 async def signin_form(request, *, email=None, password=None):
     delay = request.app[CONFIG].signin_failure_delay
     try:
-        user = await accounts.authenticate({"email": email, "password": password}, delay)
+        values = {"email": email, "password": password}
+        user = await accounts.authenticate(values, delay, request.remote or "")
     except APIError as exc:
-        return exc.status, {"__template__": "signin.html", "email": email, "error": exc.message}
+        page = {"email": email, "error": exc.message}
+        response = render(request, "signin.html", page, status=exc.status)
+        response.headers.update(getattr(exc, "headers", {}))  # a 429's Retry-After
+        return response
     return signed_in_redirect(request, user, "/")
 
 

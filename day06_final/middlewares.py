@@ -94,6 +94,7 @@ async def errors(request: web.Request, handler) -> web.StreamResponse:
             response.headers["Allow"] = exc.headers["Allow"]
     except APIError as exc:
         response = error_response(request, exc.status, exc.error, exc.data, exc.message)
+        response.headers.update(getattr(exc, "headers", {}))  # such as a 429's Retry-After
     except DatabaseUnavailableError as exc:
         log.error("%s %s: %s", request.method, request.path_qs, exc)
         response = error_response(request, 503, "database:unavailable", "", "")

@@ -1,4 +1,4 @@
-"""The blog's three tables as models: User, Blog and Comment, and next_id() for their keys.
+"""The blog's tables as models: User, Blog, Comment (and SignInAttempt), and next_id().
 
 Notice how little each class says: the fields, and which are unique or indexed. The
 metaclass of orm.py turns that into the tables, their indexes and every statement of SQL.
@@ -64,4 +64,15 @@ class Comment(Model):
     user_name = StringField(ddl="varchar(50)")
     user_image = StringField(ddl="varchar(500)")
     content = TextField()
+    created_at = created_at_field()
+
+
+class SignInAttempt(Model):
+    """One sign-in attempt not yet known to have worked: throttle.py counts them."""
+
+    __table__ = "sign_in_attempts"
+
+    id = id_field()
+    email = StringField(ddl="varchar(255)", index=True)  # the account tried
+    address = StringField(ddl="varchar(100)", index=True)  # the client it came from
     created_at = created_at_field()

@@ -41,3 +41,14 @@ CREATE TABLE IF NOT EXISTS `comments` (
   KEY `comments_blog_id` (`blog_id`),
   KEY `comments_created_at` (`created_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
+
+CREATE TABLE IF NOT EXISTS `sign_in_attempts` (
+  `id` varchar(50) NOT NULL,
+  `email` varchar(255) NOT NULL,
+  `address` varchar(100) NOT NULL,
+  `created_at` double NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `sign_in_attempts_email` (`email`),
+  KEY `sign_in_attempts_address` (`address`),
+  KEY `sign_in_attempts_created_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;

@@ -142,8 +142,9 @@ def test_a_stub_fails_its_check_with_the_hint_naming_what_to_write_and_where_to_
         "day04_models", starters, tmp_path, "-k", "next_id_is_a_string_of_50_characters"
     )
     assert outcomes(junit)["failed"] == 1
-    assert "NotImplementedError: day 4: write next_id in models.py (new today)." in run.stdout
-    assert "in day04_models/README.md." in run.stdout
+    hint = "NotImplementedError: day 4: write next_id in models.py (new today); read "
+    assert hint in run.stdout
+    assert "in day04_models/README.md. A new primary key" in run.stdout
 
 
 def test_the_starter_refuses_to_overwrite_a_folder_with_files_unless_forced(tmp_path, capsys):

@@ -29,6 +29,7 @@ from .orm import (
     create_pool,
     create_tables,
     execute,
+    statement_listeners,
     transaction,
 )
 
@@ -46,8 +47,14 @@ def step(text: str) -> None:
     print(f"\n== {text}")
 
 
+def show(sql: str, args: tuple) -> None:
+    """A statement listener: print each statement the ORM runs, with its values apart."""
+    print(f"   SQL> {sql}  {args}")
+
+
 async def demo(url: str) -> None:
     await create_pool(url)
+    statement_listeners.append(show)
     try:
         step("create_tables(Note): the metaclass wrote the DDL from the class body")
         await create_tables(Note)
@@ -92,6 +99,7 @@ async def demo(url: str) -> None:
         step("clean up")
         await execute(f"DROP TABLE {Note.__table__}")
     finally:
+        statement_listeners.remove(show)
         await close_pool()
 
 
@@ -132,8 +140,6 @@ def main(argv: list[str] | None = None) -> int:
         # access_log=None: the access_log middleware replaces aiohttp's own access log.
         web.run_app(app, host=args.host, port=args.port, access_log=None)
         return 0
-    # The ORM logs each statement at INFO: show those lines, indented under each step.
-    logging.basicConfig(level=logging.INFO, format="   SQL> %(message)s", stream=sys.stdout)
     asyncio.run(demo(args.db))
     return 0
 

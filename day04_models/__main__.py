@@ -129,8 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         # access_log=None: the access_log middleware replaces aiohttp's own access log.
         web.run_app(app, host=args.host, port=args.port, access_log=None)
         return 0
-    # The ORM logs each statement at INFO: show those lines, indented under each step.
-    logging.basicConfig(level=logging.INFO, format="   SQL> %(message)s", stream=sys.stdout)
+    # The ORM logs each statement at DEBUG: show those lines, indented under each step.
+    logging.basicConfig(format="   SQL> %(message)s", stream=sys.stdout)
+    logging.getLogger(f"{__package__}.orm").setLevel(logging.DEBUG)
     if args.db:
         asyncio.run(walk_through(args.db))
         return 0

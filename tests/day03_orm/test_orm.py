@@ -1,20 +1,19 @@
 """What a careful user of the ORM relies on, checked on SQLite and on MySQL/MariaDB.
 
 Written against the `orm` module of the day under test, so later days re-run these checks on
-their own copy of orm.py (``from tests.day03_orm.test_orm import *``).
+their own copy of orm.py (``from tests.day03_orm.test_orm import *``). Each check is a
+requirement stated in day03_orm/README.md. The production layer's checks (deadlines, a server
+that fails, ``connection()``, ``columns=``) are day 6's: tests/day06_final/test_orm_production.py.
 """
 
 import asyncio
-import subprocess
-import sys
+import doctest
 import time
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.network import Relay, free_port
-from tests.workbook import REPO
+from tests.network import free_port
 
 
 @pytest.fixture
@@ -59,6 +58,13 @@ async def add(Item, *names: str) -> list:
     return items
 
 
+def test_the_example_that_opens_orm_py_runs_as_it_says(orm):
+    # orm.py's docstring opens with an example session: its specification and first lesson.
+    failed, attempted = doctest.testmod(orm, optionflags=doctest.ELLIPSIS)
+    assert attempted > 0, "orm.py's docstring holds no example (>>> lines)"
+    assert failed == 0
+
+
 # --- values in and out ----------------------------------------------------------------------
 
 
@@ -91,6 +97,41 @@ async def test_save_fills_in_defaults_on_the_object_and_calls_callable_ones(Item
     assert before <= first.created_at <= time.time()
     assert first.done is False and first.body == ""
     assert await Item.find(first.id) == first
+
+
+async def test_each_field_type_has_its_own_default(db):
+    orm = db
+
+    class Row(orm.Model):
+        id = orm.StringField(primary_key=True, ddl="varchar(10)")
+        flag = orm.BooleanField()
+        number = orm.IntegerField()
+        share = orm.FloatField()
+        text = orm.TextField(default="")
+
+    await orm.create_tables(Row)
+    row = Row(id="r")
+    await row.save()
+    assert row == {"id": "r", "flag": False, "number": 0, "share": 0.0, "text": ""}
+    assert type(row.number) is int and type(row.share) is float
+    assert await Row.find("r") == row
+
+
+async def test_a_string_or_text_left_out_without_a_default_is_an_integrity_error(db):
+    orm = db
+
+    class Row(orm.Model):
+        id = orm.StringField(primary_key=True, ddl="varchar(10)")
+        name = orm.StringField()
+        text = orm.TextField()
+
+    await orm.create_tables(Row)
+    with pytest.raises(orm.IntegrityError):
+        await Row(id="a", text="t").save()  # every column is NOT NULL: no name is no row
+    with pytest.raises(orm.IntegrityError):
+        await Row(id="b", name="n").save()
+    await Row(id="c", name="", text="").save()
+    assert await Row.findNumber("count(*)") == 1
 
 
 async def test_a_value_given_is_kept_over_the_default(Item):
@@ -160,30 +201,24 @@ async def test_find_all_limits_to_a_count_or_an_offset_and_count_pair(Item):
     assert names == ["d", "e"]
 
 
-async def test_find_number_counts_and_aggregates_with_python_types(Item):
+async def test_find_number_counts_and_aggregates(Item):
     for name, count, score in (("a", 1, 0.5), ("b", 2, 1.5), ("c", 4, 2.0)):
         await Item(name=name, count=count, score=score).save()
     assert await Item.findNumber("count(*)") == 3
     assert await Item.findNumber("count(id)", "count > ?", [1]) == 2
-    total = await Item.findNumber("sum(count)")
-    assert total == 7 and type(total) is int
-    average = await Item.findNumber("avg(count)")
-    # MySQL averages integers to four decimal places; SQLite to a float's precision.
-    assert average == pytest.approx(7 / 3, rel=1e-3) and type(average) is float
+    # On MySQL, sum() and avg() of integers are DECIMALs: equal to these numbers all the same.
+    assert await Item.findNumber("sum(count)") == 7
+    assert float(await Item.findNumber("avg(count)")) == pytest.approx(7 / 3, rel=1e-3)
     assert await Item.findNumber("max(score)") == 2.0
     assert await Item.findNumber("min(name)") == "a"
+    assert await Item.findNumber("name", "count = ?", [4]) == "c"
 
 
-async def test_find_all_with_columns_reads_only_those_under_their_attribute_names(Item):
-    (saved,) = await add(Item, "a")
-    saved.done, saved.body = True, "a long text the list does not need"
-    await saved.update()
-    (found,) = await Item.findAll(columns=["id", "done", "content"], orderBy="name")
-    # "content" is the column of the attribute body; done still comes back as a bool.
-    assert found == {"id": saved.id, "done": True, "body": saved.body}
-    assert type(found.done) is bool
-    (partial,) = await Item.findAll("name = ?", ["a"], limit=1, columns=("name",))
-    assert partial == {"name": "a"}
+async def test_find_number_on_no_rows_is_zero_for_a_count_and_none_for_the_rest(Item):
+    assert await Item.findNumber("count(*)") == 0
+    assert await Item.findNumber("max(created_at)") is None
+    assert await Item.findNumber("sum(count)") is None
+    assert await Item.findNumber("name", "count = ?", [99]) is None
 
 
 # Each of these reaches SQL text the ORM writes; a ValueError must stop it before the database.
@@ -209,11 +244,6 @@ REFUSED = [
     ("limit", 2.5),
     ("limit", True),
     ("limit", ("0", "5")),
-    ("columns", ["name; DROP TABLE items"]),
-    ("columns", ["password"]),
-    ("columns", ["name", "count(*)"]),
-    ("columns", "name"),
-    ("columns", []),
 ]
 
 
@@ -272,12 +302,17 @@ async def test_every_statement_is_told_to_the_statement_listeners_with_its_value
     db.statement_listeners.append(listener)
     try:
         await add(Item, "a")
-        await Item.findAll("name = ?", ["a"])
+        await Item.findAll("name = ? AND name LIKE '%'", ["a"], limit=3)
+        await db.execute("DELETE FROM items WHERE count > ?", [5])
     finally:
         db.statement_listeners.remove(listener)
     await Item.findAll()  # no longer listened to
-    assert [sql.split()[0] for sql, _ in heard] == ["INSERT", "SELECT"]
-    assert heard[1][1] == ("a",) and "items" in heard[1][0]
+    assert [sql.split()[0] for sql, _ in heard] == ["INSERT", "SELECT", "DELETE"]
+    # The SQL as written, with its ? placeholders (on MySQL too), and the values as a tuple.
+    select_sql, select_args = heard[1]
+    assert select_sql.endswith("WHERE name = ? AND name LIKE '%' LIMIT ? OFFSET ?")
+    assert select_args == ("a", 3, 0)
+    assert heard[2] == ("DELETE FROM items WHERE count > ?", (5,))
 
 
 # --- writing: the errors that say what went wrong -------------------------------------------
@@ -352,48 +387,25 @@ async def test_a_query_outside_a_transaction_is_not_rolled_back_with_it(Item, db
         await inside.wait()
         await add(Item, "outside")
 
-    results = await asyncio.gather(failing_transaction(), save_outside(), return_exceptions=True)
+    # A task waiting on another must not wait forever: a wrong ORM fails here within seconds.
+    async with asyncio.timeout(5):
+        both = asyncio.gather(failing_transaction(), save_outside(), return_exceptions=True)
+        results = await both
     assert isinstance(results[0], RuntimeError) and results[1] is None
     assert [item.name for item in await Item.findAll()] == ["outside"]
 
 
-async def test_a_transaction_inside_a_connection_block_commits_or_rolls_back(Item, db):
-    async with db.connection():
-        async with db.transaction():
-            await add(Item, "committed")
-        with pytest.raises(RuntimeError):
-            async with db.transaction():
-                await add(Item, "rolled back")
-                raise RuntimeError("give up")
-        assert [item.name for item in await Item.findAll()] == ["committed"]
-
-
-async def test_a_connection_block_inside_a_transaction_is_part_of_it(Item, db):
+async def test_a_transaction_inside_another_joins_it(Item, db):
     with pytest.raises(RuntimeError):
-        async with db.transaction():
-            async with db.connection():
-                await add(Item, "inside")
-            raise RuntimeError("give up")
+        async with asyncio.timeout(5), db.transaction():
+            await add(Item, "outer")
+            async with db.transaction():
+                await add(Item, "inner")
+            raise RuntimeError("give up")  # the inner block's save goes with the outer one
     assert await Item.findAll() == []
 
 
-@pytest.mark.mysql
-@pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
-async def test_the_queries_of_a_connection_block_all_run_on_one_connection(db):
-    async def two_queries_in_a_block():
-        async with db.connection():
-            first = await db.select("SELECT CONNECTION_ID() AS id")
-            await asyncio.sleep(0.01)  # meanwhile the other blocks borrow connections too
-            second = await db.select("SELECT CONNECTION_ID() AS id")
-        return first[0]["id"], second[0]["id"]
-
-    pairs = await asyncio.gather(*(two_queries_in_a_block() for _ in range(8)))
-    assert all(first == second for first, second in pairs)
-    # Blocks running at the same time each kept a connection of their own.
-    assert len({first for first, _ in pairs}) > 1
-
-
-# --- the pool: many users, closing, and a server that fails -----------------------------------
+# --- the pool: many users, closing, a server that is not there --------------------------------
 
 
 async def test_many_concurrent_saves_and_finds_all_succeed(Item):
@@ -402,7 +414,8 @@ async def test_many_concurrent_saves_and_finds_all_succeed(Item):
         await item.save()
         return await Item.find(item.id)
 
-    found = await asyncio.gather(*(save_then_find(n) for n in range(100)))
+    async with asyncio.timeout(30):
+        found = await asyncio.gather(*(save_then_find(n) for n in range(100)))
     assert sorted(item.count for item in found) == list(range(100))
     assert await Item.findNumber("count(*)") == 100
 
@@ -419,28 +432,6 @@ async def test_close_pool_then_create_pool_works_again(orm, db_url):
         await orm.close_pool()
 
 
-# A process that opened a pool and never closed it (its shutdown cut short), then ends.
-EXIT_WITHOUT_CLOSE = """
-import asyncio, sys
-from tests.workbook import Workbook
-workbook = Workbook(sys.argv[1])
-workbook.install()
-orm = workbook.load(sys.argv[2], "orm")
-asyncio.run(orm.create_pool(sys.argv[3]))
-orm.abandon_pool()
-orm.abandon_pool()  # twice, or after close_pool(): nothing more to do
-print("done", flush=True)
-"""
-
-
-@pytest.mark.parametrize("db_url", ["sqlite", "mysql"], indirect=True)
-def test_abandon_pool_lets_a_process_exit_that_never_closed_its_pool(workbook, day, db_url):
-    command = [sys.executable, "-c", EXIT_WITHOUT_CLOSE, str(workbook.root), day, db_url]
-    # Without abandon_pool(), Python would wait at exit for the SQLite connection's thread.
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=30)
-    assert (done.returncode, done.stdout) == (0, "done\n"), done.stderr
-
-
 async def test_an_unknown_url_scheme_is_a_value_error_naming_the_supported_ones(orm):
     with pytest.raises(ValueError) as caught:
         await orm.create_pool("postgres://localhost/blog")
@@ -451,95 +442,42 @@ async def test_an_unknown_url_scheme_is_a_value_error_naming_the_supported_ones(
 async def test_an_unreachable_server_raises_database_unavailable_at_once(orm):
     async with asyncio.timeout(10):  # a hang fails here, not after pytest's two minutes
         with pytest.raises(orm.DatabaseUnavailableError):
-            await orm.create_pool(f"mysql://root:@127.0.0.1:{free_port()}/blog", timeout=2)
-
-
-async def test_a_server_that_never_answers_raises_database_unavailable_within_the_timeout(orm):
-    async with Relay("127.0.0.1", free_port()) as silent, asyncio.timeout(10):
-        silent.stall()  # it accepts connections and never says a word
-        with pytest.raises(orm.DatabaseUnavailableError):
-            await orm.create_pool(f"mysql://root:@127.0.0.1:{silent.port}/blog", timeout=0.5)
+            await orm.create_pool(f"mysql://root:@127.0.0.1:{free_port()}/blog")
 
 
 @pytest.mark.mysql
 async def test_a_wrong_password_says_access_was_denied_for_that_user(orm, mysql_server):
     url = f"mysql://{mysql_server.user}:wrong-password@{mysql_server.host}:{mysql_server.port}/x"
     with pytest.raises(orm.DatabaseError) as caught:
-        await orm.create_pool(url)
+        async with asyncio.timeout(10):
+            await orm.create_pool(url)
     message = str(caught.value).lower()
     assert "access denied" in message and mysql_server.user in message
-
-
-@pytest.mark.mysql
-@pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
-async def test_a_server_cut_off_mid_session_is_unavailable_then_recovers_by_itself(orm, db_url):
-    url = urlsplit(db_url)
-    async with Relay(url.hostname, url.port) as relay:
-        await orm.create_pool(relay.url_for(db_url), timeout=0.5)
-        try:
-            assert await orm.select("SELECT 1 AS one") == [{"one": 1}]
-            relay.stall()
-            async with asyncio.timeout(10):
-                with pytest.raises(orm.DatabaseUnavailableError):
-                    await orm.select("SELECT 2 AS two")
-            relay.resume()
-            await relay.hang_up()  # the server "restarts": every old connection is gone
-            await asyncio.sleep(0.1)
-            assert await orm.select("SELECT 3 AS three") == [{"three": 3}]
-        finally:
-            await orm.close_pool()
-
-
-@pytest.mark.mysql
-@pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
-async def test_queries_waiting_for_a_connection_fail_at_once_when_the_server_goes_away(orm, db_url):
-    url = urlsplit(db_url)
-    async with Relay(url.hostname, url.port) as relay:
-        # A deadline far longer than the test may take: waiting it out would be a hang.
-        await orm.create_pool(relay.url_for(db_url), timeout=60)
-        try:
-            # More slow queries than the pool has connections: some wait for one.
-            queries = [asyncio.create_task(orm.select("SELECT SLEEP(60)")) for _ in range(15)]
-            await asyncio.sleep(0.5)
-            await relay.cut()
-            async with asyncio.timeout(10):
-                results = await asyncio.gather(*queries, return_exceptions=True)
-            assert all(isinstance(r, orm.DatabaseUnavailableError) for r in results), results
-        finally:
-            await orm.close_pool()
-
-
-@pytest.mark.mysql
-@pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
-async def test_the_pool_recovers_after_the_server_kills_its_connections(orm, db_url, mysql_server):
-    await orm.create_pool(db_url)
-    try:
-        await asyncio.gather(*(orm.select("SELECT SLEEP(0.05)") for _ in range(3)))
-        database = urlsplit(db_url).path.lstrip("/")
-        ids = mysql_server.execute(
-            f"SELECT id FROM information_schema.processlist WHERE db = '{database}'"
-        )
-        assert ids
-        for (connection_id,) in ids:
-            mysql_server.execute(f"KILL CONNECTION {connection_id}")
-        await asyncio.sleep(0.1)  # the server's goodbyes arrive
-        assert await orm.select("SELECT 1 AS one") == [{"one": 1}]
-    finally:
-        await orm.close_pool()
 
 
 # --- the metaclass ----------------------------------------------------------------------------
 
 
-def test_a_model_without_exactly_one_primary_key_is_refused_when_defined(orm):
-    # Only the metaclass runs in these class bodies, so any exception is its refusal.
-    with pytest.raises(Exception):  # noqa: B017
+def test_a_model_without_exactly_one_primary_key_is_a_type_error_when_defined(orm):
+    with pytest.raises(TypeError):
 
         class NoKey(orm.Model):
             name = orm.StringField()
 
-    with pytest.raises(Exception):  # noqa: B017
+    with pytest.raises(TypeError):
 
         class TwoKeys(orm.Model):
             a = orm.StringField(primary_key=True)
             b = orm.StringField(primary_key=True)
+
+
+def test_the_metaclass_writes_each_models_sql_once_with_quoted_names(orm):
+    class Entry(orm.Model):
+        __table__ = "entries"
+        key = orm.StringField(primary_key=True)
+        body = orm.TextField(name="content")
+
+    assert Entry.__table__ == "entries" and Entry.__primary_key__ == "key"
+    assert set(Entry.__mappings__) == {"key", "body"}
+    assert not isinstance(getattr(Entry, "body", None), orm.Field)  # gone from the class
+    assert Entry(body="x").body == "x"

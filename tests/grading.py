@@ -319,8 +319,9 @@ class GradeBook:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session):
         for item in session.items:
-            function = getattr(item, "function", None)
-            module = getattr(function, "__module__", None) or item.module.__name__
+            # Where the check is written: a carried-forward check is an earlier day's.
+            defined_in = getattr(item, "function", None) or getattr(item, "module", None)
+            module = getattr(defined_in, "__module__", None) or getattr(defined_in, "__name__", "")
             row = row_of(item.path)
             self.checks[item.nodeid] = Check(
                 id=item.nodeid,

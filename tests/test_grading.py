@@ -221,10 +221,13 @@ def test_a_failure_is_told_in_one_line_of_what_came_back(message, line):
 
 
 def test_a_hint_names_the_readme_section_that_teaches_the_check():
-    # Day 6's parts name their check files; other days map a module to a section.
-    assert hint_for("tests.day06_final.test_reliability", "day06_final").startswith(
-        'reread day06_final/README.md, "Part 6'
-    )
+    # Day 6's parts name their check files: the hint is the first part that names the file.
+    hint = hint_for("tests.day06_final.test_reliability", "day06_final")
+    assert hint.startswith('reread day06_final/README.md, "Part ')
+    readme = (REPO / "day06_final" / "README.md").read_text(encoding="utf-8")
+    part = readme.split(f"## {hint.split(chr(34))[1]}\n", 1)[1].split("\n## ", 1)[0]
+    assert "test_reliability.py" in part
+    # Other days map a module to a section.
     assert hint_for("tests.day03_orm.test_orm", "day04_models") == (
         'reread day03_orm/README.md, "A walk through `orm.py`"'
     )

@@ -1,14 +1,19 @@
 """``python -m day01 doctor``: check that this machine is ready for the course.
 
-It prints one line per check (PASS, WARN or FAIL) and exits with status 1 when something the
-course needs is missing. Notice that an absent MySQL/MariaDB server is only a WARN: SQLite,
-which comes with Python, is the default database, and a MySQL server is optional.
+It prints one line per check (PASS, WARN or FAIL) in two sections, the code the course builds
+and the development tools its checks, notebooks and browser tests run on, and exits with status
+1 when something either needs is missing. Notice what is only a WARN: an absent MySQL/MariaDB
+server (SQLite, which comes with Python, is the default database), Chromium and nginx (the
+checks that need them are skipped, with the reason, when they are not installed).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +35,20 @@ PACKAGES = (
     "watchfiles",
     "tqdm",
     "gunicorn",
+)
+
+# What `pip install -r requirements-dev.txt` adds that a student runs: the checks (pytest and its
+# plugins), the notebooks and their slides (Jupyter), and the browser tests (Playwright).
+DEV_PACKAGES = (
+    "pytest",
+    "pytest-asyncio",
+    "pytest-aiohttp",
+    "pytest-timeout",
+    "nbclient",
+    "ipykernel",
+    "jupyterlab",
+    "jupyterlab-rise",
+    "playwright",
 )
 
 
@@ -91,11 +110,11 @@ def import_name(distribution: str) -> str:
     return public[0]
 
 
-def check_package(distribution: str) -> Check:
+def check_package(distribution: str, requirements: str = "requirements.txt") -> Check:
     try:
         version = metadata.version(distribution)
     except metadata.PackageNotFoundError:
-        return Check("FAIL", f"{distribution} is not installed: pip install -r requirements.txt")
+        return Check("FAIL", f"{distribution} is not installed: pip install -r {requirements}")
     module = import_name(distribution)
     try:
         importlib.import_module(module)
@@ -156,6 +175,41 @@ def check_database(url: str) -> Check:
     return Check("PASS", f"MySQL/MariaDB {version} answers at {shown}")
 
 
+def check_program(
+    names: tuple[str, ...], version_flag: str, what: str, install: str, also_in: str = ""
+) -> Check:
+    """Whether one of ``names`` is an installed program; only a WARN when it is not."""
+    search = os.pathsep.join(filter(None, [os.environ.get("PATH", ""), also_in]))
+    found = next(filter(None, (shutil.which(name, path=search) for name in names)), None)
+    if found is None:
+        return Check("WARN", f"{what}: not installed, so its checks are skipped ({install})")
+    try:
+        done = subprocess.run([found, version_flag], capture_output=True, text=True, timeout=20)
+        version = (done.stdout or done.stderr).strip().splitlines()[0]  # nginx uses stderr
+    except (OSError, subprocess.SubprocessError, IndexError):
+        version = "version unknown"
+    return Check("PASS", f"{what}: {found} ({version})")
+
+
+def dev_checks() -> list[Check]:
+    """The development tools: the checks, the notebooks and the browser tests."""
+    checks = [check_package(name, "requirements-dev.txt") for name in DEV_PACKAGES]
+    browser = ("chromium", "chromium-browser")
+    checks.append(
+        check_program(
+            browser, "--version", "Chromium, for the browser tests", "apt install chromium"
+        )
+    )
+    # nginx lives in /usr/sbin, which is not on every user's PATH.
+    deployment = "nginx, for the deployment check (optional)"
+    checks.append(
+        check_program(
+            ("nginx",), "-v", deployment, "apt install nginx", "/usr/sbin:/usr/local/sbin"
+        )
+    )
+    return checks
+
+
 def run_checks(db_url: str = DEFAULT_DB, requirements: Path | None = None) -> list[Check]:
     checks = [check_python()]
     try:
@@ -169,13 +223,26 @@ def run_checks(db_url: str = DEFAULT_DB, requirements: Path | None = None) -> li
 
 
 def main(db_url: str = DEFAULT_DB, requirements: Path | None = None) -> int:
-    """Print every check, then a verdict; return the exit status (1 if anything failed)."""
-    checks = run_checks(db_url, requirements)
-    for check in checks:
-        print(check)
+    """Print every check, then a verdict; return the exit status (1 if anything failed).
+
+    A missing development tool fails too: every day ends with `pytest tests/dayNN`, so a
+    machine without pytest is not ready for the course, even if the blog runs on it.
+    """
+    sections = {
+        "The course's code (requirements.txt)": run_checks(db_url, requirements),
+        "Development tools: the checks, the notebooks, the browser tests": dev_checks(),
+    }
+    for title, checks in sections.items():
+        print(f"{title}:")
+        for check in checks:
+            print(check)
+    checks = [check for section in sections.values() for check in section]
     failed = sum(check.status == "FAIL" for check in checks)
     if failed:
         print(f"doctor: {failed} problem(s) to fix (the FAIL lines above) before you start")
         return 1
-    print("doctor: all set, you are ready for the course")
+    if any(check.status == "WARN" for check in checks):
+        print("doctor: all set for the course; what the WARN lines name is optional")
+    else:
+        print("doctor: all set, you are ready for the course, its checks and its notebooks")
     return 0

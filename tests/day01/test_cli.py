@@ -2,6 +2,7 @@
 prints one PASS/WARN/FAIL line per check, failing only when something the course needs is missing.
 """
 
+import os
 import re
 import socket
 import subprocess
@@ -29,9 +30,9 @@ def fetch_when_up(url: str, server: subprocess.Popen, within: float = 20.0):
     pytest.fail(f"nothing answered at {url} within {within} s")
 
 
-def doctor(workbook, day, *args: str) -> subprocess.CompletedProcess:
+def doctor(workbook, day, *args: str, env=None) -> subprocess.CompletedProcess:
     command = workbook.command(day, "doctor", *args)
-    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
 
 
 def lines_starting(status: str, output: str) -> list[str]:
@@ -64,6 +65,36 @@ def test_doctor_passes_python_and_every_required_package_on_this_machine(workboo
     for name in re.findall(r"^([A-Za-z0-9][\w.-]*)", requirements, re.M):
         assert any(name.lower() in line.lower() for line in passed), f"no PASS line for {name}"
     assert lines_starting("FAIL", result.stdout) == []
+
+
+def test_doctor_checks_the_development_tools_in_a_section_of_their_own(workbook, day):
+    result = doctor(workbook, day)
+    assert result.returncode == 0, result.stdout + result.stderr
+    _, heading, tools = result.stdout.partition("Development tools")
+    assert heading, result.stdout
+    passed = lines_starting("PASS", tools)
+    for tool in ("pytest", "nbclient", "jupyterlab", "jupyterlab-rise", "playwright", "Chromium"):
+        assert any(tool in line for line in passed), f"no PASS line for {tool}"
+    assert "all set" in result.stdout.splitlines()[-1]
+
+
+def test_doctor_exits_1_naming_a_development_tool_that_cannot_be_imported(workbook, day, tmp_path):
+    # A module of the same name, first on the path, that fails as a broken install would.
+    (tmp_path / "nbclient.py").write_text("raise ImportError('a broken nbclient')\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = doctor(workbook, day, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    failed = lines_starting("FAIL", result.stdout)
+    assert len(failed) == 1 and "nbclient" in failed[0] and "a broken nbclient" in failed[0]
+    assert "all set" not in result.stdout
+
+
+def test_doctor_only_warns_when_chromium_is_not_installed(workbook, day, tmp_path):
+    env = {**os.environ, "PATH": str(tmp_path)}  # a PATH on which no program is found
+    result = doctor(workbook, day, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert any("Chromium" in line for line in lines_starting("WARN", result.stdout))
+    assert "optional" in result.stdout.splitlines()[-1]
 
 
 def test_doctor_exits_1_naming_a_required_package_that_is_not_installed(workbook, day, tmp_path):

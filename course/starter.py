@@ -80,7 +80,7 @@ def new_work(before: str | None, after: str) -> dict[str, str]:
     return work
 
 
-def classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
+def _classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
     """Every class outside functions, by qualified name."""
     found = {}
 
@@ -105,15 +105,20 @@ def _declared(node: ast.ClassDef) -> list[ast.Assign]:
     ]
 
 
-def new_declarations(before: str | None, after: str) -> dict[str, list[str]]:
-    """For each class new in ``after`` that declares attributes by calls (a model's fields):
-    the ones a student writes, every one but the first (the first keeps the class valid, as a
-    model needs its primary key)."""
-    old = classes(ast.parse(before)) if before is not None else {}
+def new_declarations(before: str | None, after: str, classes: Classes) -> dict[str, list[str]]:
+    """For each class new in ``after`` whose metaclass reads its attributes (a model and its
+    fields), the attributes made by a call that a student declares: every one but the first
+    (the first keeps the class valid, as a model needs its primary key)."""
+    old = _classes(ast.parse(before)) if before is not None else {}
     found = {}
-    for qualname, node in classes(ast.parse(after)).items():
+    for qualname, node in _classes(ast.parse(after)).items():
         declared = _declared(node)
-        if qualname not in old and len(declared) > 1:
+        if qualname in old or len(declared) < 2:
+            continue
+        if any(
+            classes.metaclass_of(base)
+            for base in classes.get(node.name, _Class([], None, {})).bases
+        ):
             found[qualname] = [s.targets[0].id for s in declared[1:]]
     return found
 
@@ -124,7 +129,7 @@ def strip_declarations(source: str, hints: dict[str, str]) -> str:
     tree = ast.parse(source)
     lines = _byte_lines(source)
     drop: dict[int, bytes] = {}
-    for qualname, node in classes(tree).items():
+    for qualname, node in _classes(tree).items():
         if qualname not in hints:
             continue
         declared = _declared(node)[1:]
@@ -233,45 +238,68 @@ class _Class:
     methods: dict[str, str]  # method name -> "module:qualified name"
 
 
+class Classes(dict):
+    """The classes of a day's modules by name, with their bases, metaclass and methods; a
+    class made by calling ``type(name, bases, attrs)`` at module level counts too."""
+
+    def __init__(self, trees: dict[str, ast.Module]):
+        super().__init__()
+        for module, tree in trees.items():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef):
+                    metaclass = next(
+                        (_simple_name(k.value) for k in node.keywords if k.arg == "metaclass"),
+                        None,
+                    )
+                    methods = {
+                        n.name: f"{module}:{q}"
+                        for q, n in definitions(ast.Module(body=[node], type_ignores=[])).items()
+                        if q.count(".") == 1
+                    }
+                    bases = [_simple_name(b) for b in node.bases if _simple_name(b)]
+                    self[node.name] = _Class(bases, metaclass, methods)
+            for node in tree.body:
+                made = node.value if isinstance(node, ast.Assign) else None
+                if (
+                    isinstance(made, ast.Call)
+                    and _simple_name(made.func) == "type"
+                    and len(made.args) == 3
+                    and isinstance(made.args[1], ast.Tuple)
+                ):
+                    bases = [_simple_name(b) for b in made.args[1].elts if _simple_name(b)]
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            self[target.id] = _Class(bases, None, {})
+
+    def ancestors(self, name: str, seen: set | None = None) -> list[str]:
+        """The class and the classes it derives from, nearest first (those of the day only)."""
+        seen = seen if seen is not None else set()
+        if name in seen or name not in self:
+            return []
+        seen.add(name)
+        found = [name]
+        for base in self[name].bases:
+            found += self.ancestors(base, seen)
+        return found
+
+    def metaclass_of(self, name: str) -> str | None:
+        for ancestor in self.ancestors(name):
+            if self[ancestor].metaclass:
+                return self[ancestor].metaclass
+        return None
+
+
 def import_time(trees: dict[str, ast.Module], work: set[str]) -> dict[str, str]:
     """Which of the day's work (``"module:qualname"``) runs at import, and how: "decorator",
     "factory" (a decorator's maker), "dunder" (a special method run by a class statement or
     call) or "call" (a plain function called at import, which must keep its body)."""
-    classes: dict[str, _Class] = {}
+    classes = Classes(trees)
+    ancestors, metaclass_of = classes.ancestors, classes.metaclass_of
     functions: dict[str, list[str]] = {}
     for module, tree in trees.items():
         for qualname in definitions(tree):
             if "." not in qualname:
                 functions.setdefault(qualname, []).append(f"{module}:{qualname}")
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef):
-                metaclass = next(
-                    (_simple_name(k.value) for k in node.keywords if k.arg == "metaclass"), None
-                )
-                methods = {
-                    n.name: f"{module}:{q}"
-                    for q, n in definitions(ast.Module(body=[node], type_ignores=[])).items()
-                    if q.count(".") == 1
-                }
-                classes[node.name] = _Class(
-                    [_simple_name(b) for b in node.bases if _simple_name(b)], metaclass, methods
-                )
-
-    def ancestors(name, seen=None):
-        seen = seen if seen is not None else set()
-        if name in seen or name not in classes:
-            return []
-        seen.add(name)
-        found = [name]
-        for base in classes[name].bases:
-            found += ancestors(base, seen)
-        return found
-
-    def metaclass_of(name):
-        for ancestor in ancestors(name):
-            if classes[ancestor].metaclass:
-                return classes[ancestor].metaclass
-        return None
 
     def dunders(class_names, names):
         return [
@@ -486,13 +514,14 @@ def plan(day: str, root: Path = REPO) -> Plan:
     work: dict[str, dict[str, str]] = {}
     sources = {name: new_files[name].read_text(encoding="utf-8") for name in trees}
     declarations: dict[str, dict[str, list[str]]] = {}
+    day_classes = Classes(trees)
     for name in trees:
         if status[name] in ("added", "changed"):
             old = (before / name).read_text(encoding="utf-8") if status[name] == "changed" else None
             found = new_work(old, sources[name])
             if found:
                 work[name] = found
-            declared = new_declarations(old, sources[name])
+            declared = new_declarations(old, sources[name], day_classes)
             if declared:
                 declarations[name] = declared
                 hints = {

@@ -232,8 +232,10 @@ def main(argv: list[str]) -> int:
         for folder in bar:
             bar.set_postfix_str(folder.name)
             day_scores, reason = grader.grade(folder.name, folder.resolve())
-            rows += csv_rows(folder.name, {options.day: day_scores}, note=reason)
-    write_csv(options.out / "gradebook.csv", rows)
+            row = csv_rows(folder.name, {options.day: day_scores}, note=reason)
+            # Written student by student: a batch cut short keeps the grades it has given.
+            write_csv(options.out / "gradebook.csv", row)
+            rows += row
     print_table(rows)
     print(f"{len(students)} graded in {time.monotonic() - started:.0f} s;", end=" ")
     print(f"gradebook: {options.out / 'gradebook.csv'}")

@@ -12,7 +12,7 @@ from .apis import find_page
 from .auth import USER, admin_only, signed_in
 from .config import CONFIG
 from .coroweb import get, post
-from .markup import render_markdown
+from .markup import render_in_time
 from .middlewares import json_response
 from .models import Blog, Comment, User
 from .sessions import start_session
@@ -88,7 +88,8 @@ async def api_delete_blog(id):
 @admin_only
 @post("/api/markdown/preview")
 async def api_preview(*, text=None):
-    return {"html": str(render_markdown(clean(PREVIEW, {"text": text})["text"]))}
+    html = await render_in_time(clean(PREVIEW, {"text": text})["text"], "text")
+    return {"html": str(html)}
 
 
 # --- comments -----------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from .auth import USER, admin_only, signed_in
 from .config import CONFIG
 from .coroweb import get, post
 from .feed import atom_feed
-from .markup import render_markdown
 from .middlewares import render
 from .models import Blog, Comment, User
 from .sessions import end_session, start_session
@@ -52,7 +51,7 @@ async def article(blog: Blog, **comment_form) -> dict:
     return {
         "__template__": "blog.html",
         "blog": blog,
-        "content_html": render_markdown(blog.content),
+        "content_html": await posts.html_of(blog),
         "comments": await posts.comments_on(blog),
         **comment_form,
     }

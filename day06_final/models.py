@@ -1,4 +1,4 @@
-"""The blog's tables as models: User, Blog, Comment (and SignInAttempt), and next_id().
+"""The blog's tables as models: User, Blog, Comment (and day 6's defences'), and next_id().
 
 Notice how little each class says: the fields, and which are unique or indexed. The
 metaclass of orm.py turns that into the tables, their indexes and every statement of SQL.
@@ -76,3 +76,12 @@ class SignInAttempt(Model):
     email = StringField(ddl="varchar(255)", index=True)  # the account tried
     address = StringField(ddl="varchar(100)", index=True)  # the client it came from
     created_at = created_at_field()
+
+
+class BlogHtml(Model):
+    """An article's content as HTML, rendered once as it was saved (markup.render_in_time)."""
+
+    __table__ = "blog_html"
+
+    blog_id = StringField(primary_key=True, ddl="varchar(50)")
+    html = TextField()

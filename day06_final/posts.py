@@ -3,13 +3,17 @@
 A page handler and an API handler differ only in how they answer (HTML or JSON); the work in
 between is here: find a row or answer 404, check the fields, write the row. Notice the delete:
 an article and its comments go in one transaction, so a failure halfway leaves both in place.
+An article's HTML is rendered as it is saved, and stored beside it: no reader waits for it.
 """
 
 import re
 
+from markupsafe import Markup
+
 from . import orm
-from .apis import APIResourceNotFoundError
-from .models import Blog, Comment, User
+from .apis import APIResourceNotFoundError, APIValueError
+from .markup import render_in_time
+from .models import Blog, BlogHtml, Comment, User
 from .validation import BLOG, COMMENT, clean
 
 # What models.next_id() makes. Anything else cannot be an id, so it is a 404 at once, without
@@ -32,24 +36,53 @@ def by(author: User) -> dict:
 
 async def create_blog(author: User, values: dict) -> Blog:
     """A new article from ``{name, summary, content}``, by ``author``."""
-    blog = Blog(**by(author), **clean(BLOG, values))
-    await blog.save()
+    fields = clean(BLOG, values)
+    html = await render_in_time(fields["content"], "content")
+    blog = Blog(**by(author), **fields)
+    async with orm.transaction():  # the article and its HTML, or neither
+        await blog.save()
+        await BlogHtml(blog_id=blog.id, html=str(html)).save()
     return blog
 
 
 async def update_blog(blog: Blog, values: dict) -> Blog:
     """``blog`` with a new ``{name, summary, content}``; its author stays."""
     fields = clean(BLOG, values)
+    html = await render_in_time(fields["content"], "content")
     # dict.update, not blog.update(): on a Model, update() is the ORM's UPDATE statement.
     dict.update(blog, fields)
-    await blog.update()
+    async with orm.transaction():
+        await blog.update()
+        await orm.execute("DELETE FROM blog_html WHERE blog_id = ?", [blog.id])
+        await BlogHtml(blog_id=blog.id, html=str(html)).save()
     return blog
+
+
+async def html_of(blog: Blog) -> Markup:
+    """The article as HTML: as stored when it was saved, else rendered now and stored.
+
+    An article written without its HTML (as the seed command writes them) is rendered for its
+    first reader; one that cannot be rendered in time is shown as its plain text.
+    """
+    stored = await BlogHtml.find(blog.id)
+    if stored is not None:
+        return Markup(stored.html)
+    try:
+        html = await render_in_time(blog.content, "content")
+    except APIValueError:
+        return Markup("<pre>{}</pre>").format(blog.content)
+    try:
+        await BlogHtml(blog_id=blog.id, html=str(html)).save()
+    except orm.IntegrityError:
+        pass  # another reader's request stored it first
+    return html
 
 
 async def delete_blog(blog: Blog) -> None:
     """Delete ``blog`` and every comment on it, all or nothing."""
     async with orm.transaction():
         await orm.execute("DELETE FROM comments WHERE blog_id = ?", [blog.id])
+        await orm.execute("DELETE FROM blog_html WHERE blog_id = ?", [blog.id])
         await blog.remove()
 
 

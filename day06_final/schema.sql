@@ -52,3 +52,9 @@ CREATE TABLE IF NOT EXISTS `sign_in_attempts` (
   KEY `sign_in_attempts_address` (`address`),
   KEY `sign_in_attempts_created_at` (`created_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE IF NOT EXISTS `blog_html` (
+  `blog_id` varchar(50) NOT NULL,
+  `html` mediumtext NOT NULL,
+  PRIMARY KEY (`blog_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

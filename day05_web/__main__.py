@@ -2,7 +2,7 @@
 
 ``python -m day05_web [--db URL] [--host H] [--port P]`` serves the site (127.0.0.1:9000, an
 SQLite file in ``instance/`` unless ``--db`` names another database);
-``python -m day05_web seed [--db URL]`` adds a demo author and three demo articles.
+``python -m day05_web seed [--db URL]`` adds a demo author, three articles and some comments.
 ``schema`` and ``doctor`` are day 4's, unchanged. Notice that the server runs exactly the app
 the tests run: ``create_app`` builds both.
 """
@@ -17,15 +17,8 @@ from aiohttp import web
 
 from . import doctor
 from .app import MODELS, create_app, database_url
-from .models import Blog, User
-from .orm import (
-    DatabaseError,
-    MySQLBackend,
-    abandon_pool,
-    close_pool,
-    create_pool,
-    create_tables,
-)
+from .models import Blog, Comment, User
+from .orm import DatabaseError, MySQLBackend, close_pool, create_pool, create_tables
 
 SCHEMA_HEADER = f"""\
 -- The blog's tables for MySQL/MariaDB, generated from models.py: do not edit by hand.
@@ -43,6 +36,8 @@ DEMO_BLOGS = [
     ("Templates", "Jinja2 renders the pages.", "A dict with __template__ becomes a page."),
     ("The nine steps", "Every request walks the same road.", "Read the log: each step is there."),
 ]
+DEMO_READER = dict(user_id="demo-reader", user_name="A reader", user_image="")
+DEMO_COMMENTS = ["Plain functions: so they are easy to test.", "Is that step 4 in the log?"]
 
 
 def schema() -> str:
@@ -52,7 +47,7 @@ def schema() -> str:
 
 
 async def seed(db_url: str) -> None:
-    """Add a demo author (once) and three demo articles."""
+    """Add a demo author (once), three demo articles, and a reader's comments on each."""
     await create_pool(db_url)
     try:
         await create_tables(*MODELS)
@@ -62,8 +57,11 @@ async def seed(db_url: str) -> None:
             await author.save()
         by_author = dict(user_id=author.id, user_name=author.name, user_image=author.image)
         for name, summary, content in DEMO_BLOGS:
-            await Blog(by_author, name=name, summary=summary, content=content).save()
-            print(f"added {name!r}")
+            blog = Blog(by_author, name=name, summary=summary, content=content)
+            await blog.save()
+            for text in DEMO_COMMENTS:
+                await Comment(DEMO_READER, blog_id=blog.id, content=text).save()
+            print(f"added {name!r} (id {blog.id}) and {len(DEMO_COMMENTS)} comments")
     finally:
         await close_pool()
 
@@ -77,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=9000, help="port to listen on")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    seeding = commands.add_parser("seed", help="add a demo author and three demo articles")
+    seeding = commands.add_parser("seed", help="add a demo author, articles and comments")
     # SUPPRESS: `--db URL seed` and `seed --db URL` both work.
     seeding.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database")
     commands.add_parser("schema", help="print the MySQL schema generated from models.py")
@@ -111,10 +109,6 @@ def main(argv: list[str] | None = None) -> int:
         web.run_app(create_app(args.db), host=args.host, port=args.port, access_log=None)
     except DatabaseError as exc:
         sys.exit(f"database error: {exc}")
-    finally:
-        # If a second Ctrl+C cut the shutdown short, the app never closed its pool: let it go,
-        # or Python would wait forever at exit for the SQLite connection's thread.
-        abandon_pool()
     return 0
 
 

@@ -15,7 +15,6 @@ import jinja2
 from aiohttp import web
 
 from .apis import APIError
-from .orm import DatabaseUnavailableError
 from .tracing import record
 
 log = logging.getLogger(__name__)
@@ -49,13 +48,9 @@ async def response_factory(request: web.Request, handler) -> web.StreamResponse:
     name = request.match_info.handler.__name__
     try:
         result = await handler(request)
-    except APIError as exc:
+    except APIError as exc:  # step 7 only if the controller ran: see tracing.record
         record(request, 7, name, f"raised {type(exc).__name__}({exc.data!r})")
         response = json_response(exc.to_json(), status=exc.status)
-    except DatabaseUnavailableError as exc:
-        record(request, 7, name, "raised DatabaseUnavailableError")
-        log.error("%s %s: %s", request.method, request.path_qs, exc)
-        response = unavailable(request)
     else:
         record(request, 7, name, f"returned {describe(result)}")
         response = to_response(request, result)
@@ -68,14 +63,6 @@ def describe(result) -> str:
     if isinstance(result, dict) and "__template__" in result:
         return f"a dict for the template {result['__template__']!r}"
     return f"a {type(result).__name__}"
-
-
-def unavailable(request: web.Request) -> web.Response:
-    """503: JSON for the API, a short page for a browser."""
-    if request.path.startswith("/api/"):
-        message = "the database cannot be reached; try again later"
-        return json_response(APIError("database:unavailable", "", message).to_json(), 503)
-    return render(request, "unavailable.html", {}, status=503)
 
 
 def to_response(request: web.Request, result) -> web.StreamResponse:
@@ -111,6 +98,6 @@ def json_response(data, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=dumps)
 
 
-def render(request: web.Request, template: str, context: dict, status: int = 200) -> web.Response:
+def render(request: web.Request, template: str, context: dict) -> web.Response:
     html = request.app[JINJA2].get_template(template).render(**context)
-    return web.Response(text=html, content_type="text/html", status=status)
+    return web.Response(text=html, content_type="text/html")

@@ -2,9 +2,10 @@
 
 Day 2's tracing, carried on. ``record(request, step, who, what)`` notes one step where it
 happens: the ``trace`` middleware (1, 2), each middleware (3), coroweb's ``RequestHandler``
-(4, 5), the ORM (6), the response factory (7, 8) and ``send`` (9). New today: handlers are
-plain functions that record nothing, and step 6 is each statement the ORM runs while serving,
-which the ORM tells its ``statement_listeners``.
+(4 and 5, or 4 alone when it refuses the arguments, as day 2's handlers did), the ORM (6), the
+response factory (7, 8) and ``send`` (9). New today: handlers are plain functions that record
+nothing, and step 6 is each statement the ORM runs while serving, which the ORM tells its
+``statement_listeners``.
 """
 
 import contextvars
@@ -31,8 +32,10 @@ SERVING = contextvars.ContextVar("serving", default=None)
 
 
 def record(request: web.Request, number: int, who: str, what: str) -> None:
-    steps = request.get(TRACE)
-    if steps is not None:  # None: an app without the trace middleware; coroweb works there too
+    """Note one step. Step 7 is what the controller (step 5) returned or raised: when it never
+    ran (its arguments were refused at step 4, or no route matched), there is no step 7."""
+    steps = request.get(TRACE)  # None: an app without the trace middleware; coroweb works there
+    if steps is not None and (number != 7 or any(step.number == 5 for step in steps)):
         steps.append(Step(number, who, what))
 
 

@@ -1,11 +1,38 @@
 """coroweb: a small web framework on aiohttp. Handlers take plain arguments, return plain data.
 
-``@get("/blog/{id}")`` labels a function with its route; ``add_routes`` registers every labelled
-function of a module, each wrapped in a ``RequestHandler``. Notice where the work happens: the
-handler's signature is read once, at registration, and each request only fills the arguments
-it names, from the path, the query string and the body, converted by their annotations.
+``@get(path)`` labels a function with its route; ``add_routes`` registers every labelled
+function, wrapped in a ``RequestHandler``, which reads its signature once and fills each call's
+arguments from the request, converted by their annotations, or answers a 400 naming the problem:
+
+>>> import asyncio
+>>> from aiohttp.test_utils import make_mocked_request
+>>> @get("/blog/{id}")
+... def blog(id, *, page: int = 1):
+...     return f"blog {id}, page {page}"
+>>> def visit(url):
+...     request = make_mocked_request("GET", url, match_info={"id": "7"})
+...     try:
+...         return asyncio.run(RequestHandler(blog)(request))
+...     except APIError as error:
+...         return error.status, error.data, error.message
+>>> visit("/blog/7?page=2")
+'blog 7, page 2'
+>>> visit("/blog/7")
+'blog 7, page 1'
+>>> visit("/blog/7?page=two")
+(400, 'page', 'page: expected a whole number')
+
+Notice that the handler never sees a request it cannot use: that refusal is step 4 of the cycle.
+
+Day 6 adds the production layer, each piece against a failure a public site meets: a body over
+``client_max_size`` is a 413 on every route, read or not; %-escapes that are not UTF-8 are a 400,
+not U+FFFD stored (``refuse_undecodable``); numbers fit the databases (``to_int``'s 64 bits,
+``to_float``'s finite values) and JSON nested too deep is a 400, not a RecursionError; a name
+sent twice is a 400, not one copy for the check and another for the handler, unless its
+parameter is annotated ``list[...]``; and every GET route answers HEAD (``add_route``).
 """
 
+import contextlib
 import functools
 import importlib
 import inspect
@@ -13,9 +40,10 @@ import json
 import math
 import re
 import reprlib
-import types
 import typing
 from collections import defaultdict
+from collections.abc import Mapping
+from inspect import Parameter
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes
 
@@ -24,54 +52,39 @@ from aiohttp import web
 from .apis import APIError, APIValueError
 from .tracing import record
 
-STATIC = Path(__file__).resolve().parent / "static"
 BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def get(path: str):
-    """Label a function as the handler of ``GET path``."""
-    return _route("GET", path)
+    """Label a function as the handler of ``GET path``; the very function comes back."""
+    return functools.partial(label, "GET", path)
 
 
 def post(path: str):
-    """Label a function as the handler of ``POST path``."""
-    return _route("POST", path)
+    """Label a function as the handler of ``POST path``; the very function comes back."""
+    return functools.partial(label, "POST", path)
 
 
-def _route(method: str, path: str):
-    # The decorator only labels: it returns the very function it was given, so the handler
-    # stays a plain function you can call, test and inspect like any other.
-    def label(fn):
-        fn.__method__ = method
-        fn.__route__ = path
-        return fn
+def label(method: str, path: str, fn):
+    fn.__method__, fn.__route__ = method, path
+    return fn
 
-    return label
-
-
-# --- converting one value by its annotation --------------------------------------------------
-# A value comes from the path, the query string or a form as a str, from JSON as a JSON value.
-# Each converter returns the Python value or raises ValueError saying what it expected.
 
 INT64 = 2**63  # the widest integer both databases store: a larger one is a 400, not a 500
 
 
 def to_int(value):
-    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]{1,19}", value):
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and -INT64 <= value < INT64:
-        return value
+    # type() is int: not a bool (which is an int too); a str of ASCII digits only ("١" is not).
+    if type(value) is int or isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]{1,19}", value):
+        if -INT64 <= int(value) < INT64:
+            return int(value)
     raise ValueError("expected a whole number")
 
 
 def to_float(value):
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        try:
-            number = float(value)
-        except ValueError:
-            pass
-        else:
-            if math.isfinite(number):
+        with contextlib.suppress(ValueError):  # a str float() cannot read, such as "abc"
+            if math.isfinite(number := float(value)):  # nan and inf are no article's number
                 return number
     raise ValueError("expected a number")
 
@@ -93,57 +106,27 @@ def to_str(value):
     raise ValueError("expected text")
 
 
-CONVERTERS = {int: to_int, float: to_float, bool: to_bool, str: to_str}
+# By annotation: each turns a str (from the path, the query or a form) or a JSON value into the
+# Python value, or raises ValueError saying what it expected. Without an annotation: as it came.
+CONVERTERS = {int: to_int, float: to_float, bool: to_bool, str: to_str, Parameter.empty: None}
 
 
-class Param(typing.NamedTuple):
-    """What the handler's signature says about one argument it wants."""
-
-    name: str
-    convert: typing.Callable | None  # None: the value is passed as it came
-    many: bool  # annotated list[...]: every value given, in order
-    required: bool
+def is_list(annotation) -> bool:
+    """``list[...]``: the parameter takes every value sent for its name, in order."""
+    return annotation is list or typing.get_origin(annotation) is list
 
 
-def read_param(fn, parameter: inspect.Parameter) -> Param:
-    annotation = parameter.annotation
-    many = annotation is list or typing.get_origin(annotation) is list
-    if many:
-        annotation = (typing.get_args(annotation) or (str,))[0]
-    if annotation is inspect.Parameter.empty:
-        convert = None
-    elif annotation in CONVERTERS:
-        convert = CONVERTERS[annotation]
-    else:
-        raise TypeError(
-            f"{fn.__qualname__}: parameter {parameter.name!r} is annotated {annotation!r}; "
-            "coroweb converts int, float, bool, str and list[...] of those"
-        )
-    required = parameter.default is inspect.Parameter.empty
-    return Param(parameter.name, convert, many, required)
-
-
-# --- the handler wrapper ---------------------------------------------------------------------
+def item_type(annotation):
+    """What each value is converted to: ``int`` for ``int`` and for ``list[int]``."""
+    return (typing.get_args(annotation) or (str,))[0] if is_list(annotation) else annotation
 
 
 class RequestHandler:
     """Call ``fn`` with the arguments its signature asks for, taken from the request.
 
-    - ``request``: the aiohttp request, for a parameter named ``request``.
-    - A parameter named like a placeholder of the route (``id`` in ``/blog/{id}``): the path.
-      The path wins: the same name in the query or the body is ignored.
-    - Keyword-only parameters (after ``*``): the query string, then a JSON object or a form.
-    - ``**kw``: every other value sent, the path's included.
-
-    Each name may be given once. A name repeated (``?tag=a&tag=b``, or in both the query and
-    the body) is a 400, unless its parameter is annotated ``list[...]``, which gets every value.
-    Annotations ``int``, ``float``, ``bool``, ``str`` convert, with a 400 naming the parameter
-    when a value does not convert. A required parameter missing is a 400 naming it. Values the
-    handler does not ask for are ignored (forms carry submit buttons, links carry tracking
-    tags). The body is read only for a handler with keyword-only parameters or ``**kw``: an
-    empty body is no values; a body that is not a JSON object or a readable form is a 400; any
-    other content type than JSON, urlencoded or multipart form is a 415. A body longer than the
-    app's ``client_max_size`` is a 413 on every route, whether the handler reads it or not.
+    ``request``: the request; a placeholder of the route (``id`` in ``/blog/{id}``): the path;
+    keyword-only: the body (a JSON object or a form), else the query string; ``**kw``: the rest.
+    A required value missing or not convertible, or a body that cannot be read, is a 400.
     """
 
     def __init__(self, fn):
@@ -158,63 +141,82 @@ class RequestHandler:
             elif kind == parameter.VAR_KEYWORD:
                 self.wants_everything = True
             elif parameter.name in placeholders and kind != parameter.POSITIONAL_ONLY:
-                self.path_params.append(read_param(fn, parameter))
+                self.path_params.append(parameter)
             elif kind == parameter.KEYWORD_ONLY:
-                self.data_params.append(read_param(fn, parameter))
+                self.data_params.append(parameter)
             else:
                 raise TypeError(
                     f"{fn.__qualname__}: parameter {parameter.name!r} is neither 'request', "
                     f"a placeholder of {fn.__route__!r}, nor keyword-only (after '*')"
                 )
-        self.reads_data = bool(self.data_params) or self.wants_everything
+        for parameter in self.path_params + self.data_params:
+            if item_type(parameter.annotation) not in CONVERTERS:
+                raise TypeError(
+                    f"{fn.__qualname__}: coroweb cannot convert parameter {parameter.name!r} "
+                    f"to {parameter.annotation!r}; it converts int, float, bool, str and list[...] "
+                    "of those"
+                )
         self.wanted = None if self.wants_everything else {p.name for p in self.data_params}
 
     async def __call__(self, request: web.Request):
-        # aiohttp refuses a body over the limit only as it reads it: a handler that reads no
-        # body would take it. The answer must not depend on what the handler happens to read.
-        if (request.content_length or 0) > request.client_max_size:
-            raise web.HTTPRequestEntityTooLarge(request.client_max_size, request.content_length)
-        if not self.reads_data and request.body_exists and request.content_length is None:
-            await request.read()  # a body of unknown length (chunked): read, so the limit holds
-        given = await collect_values(request, self.wanted) if self.reads_data else defaultdict(list)
-        for name, value in request.match_info.items():
-            given[name] = [value]  # the path names the resource: it wins
-        kwargs = {"request": request} if self.wants_request else {}
-        missing = []
-        for param in self.path_params + self.data_params:
-            if param.name in given:
-                kwargs[param.name] = convert(param, given.pop(param.name))
-            elif param.required:
-                missing.append(param.name)
-        if missing:
-            plural = "s" if len(missing) > 1 else ""
-            raise APIValueError(missing[0], f"missing argument{plural}: {', '.join(missing)}")
-        if self.wants_everything:
-            for name, values in given.items():
-                if name not in kwargs:
-                    kwargs[name] = convert(Param(name, None, False, True), values)
         name = self.fn.__name__
+        try:
+            kwargs = await self.arguments(request)
+        except (APIError, web.HTTPException) as exc:
+            record(request, 4, "RequestHandler", f"refused for {name}: {exc}")
+            raise
         shown = ", ".join(f"{k}={reprlib.repr(v)}" for k, v in kwargs.items() if k != "request")
         record(request, 4, "RequestHandler", f"{name}({shown})")
         record(request, 5, name, "the controller runs")
         result = self.fn(**kwargs)
         return await result if inspect.isawaitable(result) else result
 
+    async def arguments(self, request: web.Request) -> dict:
+        """The keyword arguments of this call, or an APIError saying which one is wrong."""
+        # aiohttp refuses a body over the limit only as it reads it: a handler that reads no
+        # body would take it. The answer must not depend on what the handler happens to read.
+        if (request.content_length or 0) > request.client_max_size:
+            raise web.HTTPRequestEntityTooLarge(request.client_max_size, request.content_length)
+        given = defaultdict(list)  # every value sent, by name, in the order given
+        if self.data_params or self.wants_everything:  # else the body is not even read
+            refuse_undecodable(request.rel_url.raw_query_string, "utf-8", self.wanted)
+            body = await read_body(request, self.wanted)
+            for name, value in [*request.query.items(), *body.items()]:
+                given[name].append(value)
+        elif request.body_exists and request.content_length is None:
+            await request.read()  # a body of unknown length (chunked): read, so the limit holds
+        for name, value in request.match_info.items():
+            given[name] = [value]  # the path names the resource: it wins
+        params = self.path_params + self.data_params
+        missing = [p.name for p in params if p.default is p.empty and p.name not in given]
+        if missing:
+            raise APIValueError(missing[0], f"required but not sent: {', '.join(missing)}")
+        kwargs = {"request": request} if self.wants_request else {}
+        for parameter in params:
+            if parameter.name in given:
+                kwargs[parameter.name] = convert(parameter, given.pop(parameter.name))
+        if self.wants_everything:
+            for name, values in given.items():
+                if len(values) > 1:
+                    raise APIValueError(name, f"{name}: given more than once")
+                kwargs.setdefault(name, values[0])
+        return kwargs
 
-def convert(param: Param, values: list):
+
+def convert(parameter: Parameter, values: list):
     """The one value (or, for ``list[...]``, the list) a parameter gets from what was sent."""
-    if param.many:
+    many = is_list(parameter.annotation)
+    if many:
         # A JSON list counts as its items, so ``{"tag": ["a", "b"]}`` is ``?tag=a&tag=b``.
         values = [item for value in values for item in (value if type(value) is list else [value])]
     elif len(values) > 1:
-        raise APIValueError(param.name, f"{param.name}: given more than once")
-    if param.convert is None:
-        return values if param.many else values[0]
+        raise APIValueError(parameter.name, f"{parameter.name}: given more than once")
+    converter = CONVERTERS[item_type(parameter.annotation)]
     try:
-        converted = [param.convert(value) for value in values]
+        converted = [converter(value) if converter else value for value in values]
     except ValueError as exc:
-        raise APIValueError(param.name, f"{param.name}: {exc}") from None
-    return converted if param.many else converted[0]
+        raise APIValueError(parameter.name, f"{parameter.name}: {exc}") from None
+    return converted if many else converted[0]
 
 
 def refuse_undecodable(raw: str, charset: str, wanted: set[str] | None) -> None:
@@ -235,62 +237,38 @@ def refuse_undecodable(raw: str, charset: str, wanted: set[str] | None) -> None:
             raise APIValueError(name, f"{name}: not valid {charset} text") from None
 
 
-async def collect_values(request: web.Request, wanted: set[str] | None = None) -> dict[str, list]:
-    """Every value sent in the query string and the body, by name, in the order given.
-
-    ``wanted``: the names the handler takes (None: every name), whose text must decode.
-    """
-    refuse_undecodable(request.rel_url.raw_query_string, "utf-8", wanted)
-    given = defaultdict(list)
-    for name, value in request.query.items():
-        given[name].append(value)
-    for name, value in await read_body(request, wanted):
-        given[name].append(value)
-    return given
-
-
-async def read_body(
-    request: web.Request, wanted: set[str] | None = None
-) -> list[tuple[str, object]]:
-    """The body's (name, value) pairs: a JSON object's items, or a form's fields."""
+async def read_body(request: web.Request, wanted: set[str] | None = None) -> Mapping:
+    """The body's values by name: a JSON object, or a form's fields."""
     if not request.body_exists:
-        return []
-    content_type = request.content_type
-    if content_type not in BODY_TYPES:
-        raise web.HTTPUnsupportedMediaType(
-            text=f"unsupported content type {content_type!r}: send {', '.join(BODY_TYPES)}"
-        )
-    if content_type != "application/json":
+        return {}
+    if request.content_type not in BODY_TYPES:
+        raise web.HTTPUnsupportedMediaType(text=f"cannot read a {request.content_type} body")
+    if request.content_type != "application/json":
         try:
-            if content_type == "application/x-www-form-urlencoded":
+            if request.content_type == "application/x-www-form-urlencoded":
                 charset = request.charset or "utf-8"
                 refuse_undecodable((await request.read()).decode(charset), charset, wanted)
-            return list((await request.post()).items())
+            return await request.post()
         # ValueError: a broken form, or bytes not in its charset; LookupError: no such charset.
         except (ValueError, LookupError) as exc:
             raise APIError("body:invalid", "", f"malformed form body: {exc}") from None
     raw = await request.read()
     if not raw.strip():
-        return []
+        return {}
     try:
         data = json.loads(raw)
     # ValueError: not JSON, or not UTF-8; RecursionError: nested deeper than Python recurses.
     except (ValueError, RecursionError) as exc:
         raise APIError("body:invalid", "", f"malformed JSON body: {exc}") from None
     if not isinstance(data, dict):
-        kind = type(data).__name__
-        message = f'the JSON body must be an object {{"name": value, ...}}, not a {kind}'
+        message = f"the JSON body must be an object, not a {type(data).__name__}"
         raise APIError("body:invalid", "", message)
-    return list(data.items())
-
-
-# --- registering ----------------------------------------------------------------------------
+    return data
 
 
 def add_route(app: web.Application, fn) -> None:
     """Register one labelled function: ``add_route(app, index)``."""
-    method, path = getattr(fn, "__method__", None), getattr(fn, "__route__", None)
-    if method is None or path is None:
+    if not hasattr(fn, "__method__") or not hasattr(fn, "__route__"):
         raise TypeError(f"{fn!r} is not a handler: label it with @get(path) or @post(path)")
     handler = RequestHandler(fn)
 
@@ -300,21 +278,17 @@ def add_route(app: web.Application, fn) -> None:
     async def handle(request: web.Request):
         return await handler(request)
 
-    if method == "GET":
+    if fn.__method__ == "GET":
         # add_get also answers HEAD (the headers of a GET, no body), which HTTP asks of every
         # GET route: `curl -I`, link checkers and uptime monitors send it.
-        app.router.add_get(path, handle)
+        app.router.add_get(fn.__route__, handle)
     else:
-        app.router.add_route(method, path, handle)
+        app.router.add_route(fn.__method__, fn.__route__, handle)
 
 
 def add_routes(app: web.Application, module, package: str | None = None) -> None:
-    """Register every labelled function of a module, given as a module or by its name.
-
-    A relative name needs the package it is relative to, as ``importlib.import_module`` does:
-    ``add_routes(app, ".handlers", package=__package__)`` works whatever the day folder is called.
-    """
-    if not isinstance(module, types.ModuleType):
+    """Register every labelled function of a module, or of the module named (as importlib)."""
+    if isinstance(module, str):
         module = importlib.import_module(module, package)
     for value in vars(module).values():
         if callable(value) and hasattr(value, "__method__") and hasattr(value, "__route__"):
@@ -323,4 +297,4 @@ def add_routes(app: web.Application, module, package: str | None = None) -> None
 
 def add_static(app: web.Application) -> None:
     """Serve this folder's ``static/`` files under ``/static/``."""
-    app.router.add_static("/static/", STATIC)
+    app.router.add_static("/static/", Path(__file__).resolve().parent / "static")

@@ -2,11 +2,12 @@
 
 Day 2's tracing, carried on. ``record(request, step, who, what)`` notes one step where it
 happens: the ``trace`` middleware (1, 2), each middleware (3), coroweb's ``RequestHandler``
-(4, 5), the ORM (6), the response factory (7, 8) and ``send`` (9). Handlers are plain
-functions that record nothing; step 6 is each statement the ORM runs while serving. New on
-day 6: the ``auth`` middleware asks the database who is signed in, and that SQL counts in
-step 3; and the log shows the steps only when asked (``serve --trace``): formatting a dozen
-lines for every request costs more than the rest of the trace.
+(4 and 5, or 4 alone when it refuses the arguments, as day 2's handlers did), the ORM (6), the
+response factory (7, 8) and ``send`` (9). Handlers are plain functions that record nothing;
+step 6 is each statement the ORM runs while serving. New on day 6: the ``auth`` middleware asks
+the database who is signed in, and that SQL counts in step 3; and the log shows the steps only
+when asked (``serve --trace``): formatting a dozen lines for every request costs more than the
+rest of the trace.
 """
 
 import contextvars
@@ -33,9 +34,17 @@ SERVING = contextvars.ContextVar("serving", default=None)
 
 
 def record(request: web.Request, number: int, who: str, what: str) -> None:
+    """Note one step. Step 7 is what the controller returned or raised: when it never ran (its
+    arguments were refused at step 4, or no route matched) there is no step 7, whoever asks."""
     steps = request.get(TRACE)
-    if steps is not None:  # None: an app without the trace middleware; coroweb works there too
+    if steps is None:  # an app without the trace middleware: coroweb works there too
+        return
+    if number != 7 or controller_ran(steps):
         steps.append(Step(number, who, what))
+
+
+def controller_ran(steps: list[Step]) -> bool:
+    return any(step.number == 5 for step in steps)
 
 
 @web.middleware
@@ -77,10 +86,9 @@ def trace_statement(sql: str, args: tuple) -> None:
     """
     request = SERVING.get()
     if request is not None:
-        controller_ran = any(step.number == 5 for step in request.get(TRACE, ()))
         # The arguments only for a log that shows them: an article's text can be a megabyte.
         shown = f"{sql}  {args}" if log.isEnabledFor(logging.INFO) else sql
-        record(request, 6 if controller_ran else 3, "orm", shown)
+        record(request, 6 if controller_ran(request.get(TRACE, [])) else 3, "orm", shown)
 
 
 async def trace_queries(app: web.Application):

@@ -1,5 +1,5 @@
 """The app: the response factory turns every kind of return value into the right response,
-Jinja2 escapes and dates, and a database that cannot be reached is a 503."""
+Jinja2 escapes and dates, and the server's log shows each request's nine steps."""
 
 import logging
 import re
@@ -117,25 +117,6 @@ def test_the_datetime_filter_gives_a_date_for_older_times(workbook, day):
     assert datetime_filter(1615723200.0) == "2021-03-14"
 
 
-@pytest.mark.parametrize(
-    "path, content_type", [("/api/down", "application/json"), ("/down", "text/html")]
-)
-async def test_a_database_that_cannot_be_reached_is_a_503_json_for_the_api_a_page_otherwise(
-    workbook, day, coroweb, serve, path, content_type
-):
-    orm = workbook.load(day, "orm")
-
-    @coroweb.get(path)
-    async def down():
-        raise orm.DatabaseUnavailableError("cannot reach 127.0.0.1:3306")
-
-    response = await (await serve(down)).get(path)
-    assert response.status == 503
-    assert response.content_type == content_type
-    if content_type == "application/json":
-        assert (await response.json())["error"] == "database:unavailable"
-
-
 # --- the nine steps, carried from day 2 ----------------------------------------------------
 
 
@@ -165,3 +146,14 @@ async def test_the_server_log_shows_each_step_and_the_sql_the_page_ran(serve, ca
     assert re.search(r"^\s+4 RequestHandler\s+api_blogs\(limit=5\)", caplog.text, re.M)
     assert re.search(r"^\s+6 orm\s+SELECT", caplog.text, re.M | re.I)
     assert re.search(r"GET /api/blogs\?limit=5 200 \d+\.\d+ ms", caplog.text)
+
+
+async def test_the_log_shows_a_refused_limit_at_step_4_not_as_the_handler_s_error(serve, caplog):
+    client = await serve()
+    caplog.set_level(logging.INFO)
+    response = await client.get("/api/blogs?limit=abc")
+    assert response.status == 400
+    refused = r"^\s+4 RequestHandler\s+.*\bapi_blogs\b.*\blimit\b.*expected a whole number"
+    assert re.search(refused, caplog.text, re.M)
+    # api_blogs never ran: it neither returned nor raised anything (no step 7).
+    assert not re.search(r"^\s+[57] api_blogs", caplog.text, re.M)

@@ -22,7 +22,9 @@ from . import accounts, doctor, orm, seed, tracing
 from .apis import APIError
 from .app import MODELS, create_app, open_database
 from .config import Config, load_config
+from .models import User
 from .orm import DatabaseError, MySQLBackend
+from .validation import Password
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_HEADER = f"""\
@@ -74,6 +76,38 @@ def serve(config: Config, args) -> None:
     )
 
 
+def where(db_url: str) -> str:
+    """The database as a person looks for it: an SQLite file's full path, else the URL."""
+    location = db_url.removeprefix("sqlite:///")
+    if location == db_url or location == ":memory:":
+        return shown(db_url)
+    return f"the SQLite file {Path(location).resolve()}"
+
+
+async def serving(config: Config) -> web.Application:
+    """The blog as the server runs it: one that says, as it starts, what a newcomer needs."""
+    app = await create_app(config=config)
+
+    async def first_words(app: web.Application) -> None:
+        # Appended after create_app's cleanup_ctx, so the database is open by now.
+        log = logging.getLogger(__package__)
+        log.info("database: %s", where(config.db_url))
+        if not await User.findNumber("count(*)", "admin = ?", [True]):
+            default = f"sqlite:///{config.instance_path / 'blog.db'}"
+            db = "" if config.db_url == default else f" --db {shown(config.db_url)}"
+            log.info(
+                "no administrator yet: make one with `python -m %s create-admin "
+                "--email you@example.com --name You%s` (it asks for a password, %d characters "
+                "or more), then sign in at /signin to write articles",
+                __package__,
+                db,
+                Password.min_length,
+            )
+
+    app.on_startup.append(first_words)
+    return app
+
+
 def run_server(config: Config, trace: bool = False) -> None:
     """Serve the blog until Ctrl+C; a database or an address it cannot use is a one-line error."""
     # INFO shows the access log, one line per request. The nine steps of each request, with
@@ -85,7 +119,7 @@ def run_server(config: Config, trace: bool = False) -> None:
     logging.getLogger(orm.__name__).setLevel(logging.WARNING)
     try:
         # access_log=None: the access_log middleware replaces aiohttp's own access log.
-        web.run_app(create_app(config=config), host=config.host, port=config.port, access_log=None)
+        web.run_app(serving(config), host=config.host, port=config.port, access_log=None)
     except DatabaseError as exc:
         sys.exit(f"serve: {exc}")
     except OSError as exc:  # the address is taken, or not this machine's

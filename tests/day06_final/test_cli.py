@@ -108,6 +108,35 @@ def test_seed_adds_demo_articles_with_comments_chinese_and_emoji(run, sqlite_db)
     assert query("SELECT count(*) FROM users") == people
 
 
+def start_up_log(workbook, day, url: str) -> str:
+    """What the server logs from its start until it has answered one request."""
+    port = free_port()
+    command = workbook.command(day, "--db", url, "--port", str(port))
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as server:
+        try:
+            fetch_while_running(server, f"http://127.0.0.1:{port}/api/blogs")
+        finally:
+            server.terminate()
+            _, log = server.communicate(timeout=10)
+    return log.decode()
+
+
+def test_the_server_names_its_database_and_how_to_make_the_first_administrator(
+    workbook, day, run, sqlite_db, tmp_path
+):
+    url, _ = sqlite_db
+    log = start_up_log(workbook, day, url)
+    assert f"database: the SQLite file {tmp_path / 'blog.db'}" in log
+    assert re.search(r"no administrator yet: .*create-admin --email .* --name .* --db ", log)
+    made = run(
+        "create-admin", "--db", url, "--email", "a@example.com", "--name", "A", stdin=PASSWORD
+    )
+    assert made.returncode == 0, made.stderr
+    # Once there is one, the hint is gone; the database is still named.
+    log = start_up_log(workbook, day, url)
+    assert "database: the SQLite file" in log and "create-admin" not in log
+
+
 @pytest.mark.parametrize("trace", [False, True], ids=["quiet", "--trace"])
 def test_the_server_answers_on_the_port_it_is_given_until_it_is_stopped(
     workbook, day, sqlite_db, trace

@@ -13,6 +13,7 @@ format) and <student>/pytest.log.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -186,9 +187,7 @@ class Grader:
             try:
                 process.wait(timeout=self.options.timeout)
             except subprocess.TimeoutExpired:
-                # The checks and anything they started (servers, subprocesses) end together.
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+                stop(process)
                 return f"the checks did not finish within {self.options.timeout:g} s"
         if not (out / f"{student}.json").is_file():
             tail = (out / student / "pytest.log").read_text(errors="replace").strip()
@@ -206,6 +205,20 @@ class Grader:
         out = self.options.out
         write_json(out / f"{student}.json", student, str(folder), checks, tiers)
         write_gradescope(out / student / "results.json", checks, tiers)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End the checks and everything they started (servers, subprocesses), as Ctrl+C would:
+    pytest then tears down, dropping its databases; whatever is still running 10 s later is
+    killed."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def environment() -> dict[str, str]:

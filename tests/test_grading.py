@@ -105,7 +105,23 @@ def test_a_submission_that_cannot_run_scores_0_with_the_reason(batch, student, r
     assert all(reason in test["output"] for test in results["tests"])
 
 
-def test_the_batch_prints_a_line_per_student_and_stays_within_its_time(batch):
+def test_checks_that_outrun_the_time_limit_score_0_and_the_batch_goes_on(tmp_path):
+    # next_id never returns: each check of it would wait for pytest-timeout's 60 s.
+    slow = "\n\ndef next_id():\n    time.sleep(3600)\n"
+    models = (REPO / DAY / "models.py").read_text(encoding="utf-8") + slow
+    submission(tmp_path / "submissions", "sid", models=models)
+    out = tmp_path / "grades"
+    command = [sys.executable, "-m", "course", "grade", str(tmp_path / "submissions")]
+    command += ["--day", DAY, "--out", str(out), "--timeout", "8", "-k", "next_id"]
+    done = subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, env=environment(), timeout=90
+    )
+    assert done.returncode == 0, done.stderr
+    sid = gradebook(out)["sid"]
+    assert sid["score"] == "0.0" and sid["note"] == "the checks did not finish within 8 s"
+
+
+def test_the_batch_prints_a_line_per_student_and_a_progress_bar(batch):
     done, _ = batch
     lines = done.stdout.splitlines()
     for student in ("ada", "bob", "cy", "emma", "hal"):

@@ -1,23 +1,27 @@
-"""Accounts: registering, signing in and making an administrator, with the rules in one place.
+"""Accounts: registering, signing in, changing a password, ending sessions, disabling an
+account and making an administrator, with the rules in one place.
 
 The JSON API, the HTML forms and ``python -m day06_final create-admin`` all come here. Notice
 how signing in gives nothing away: an unknown email and a wrong password get the same error,
-after the same work (a password hash is checked either way) and the same pause.
+after the same work (a password hash is checked either way) and the same pause; and that every
+way of ending sessions raises ``session_generation`` in one UPDATE, never a read-then-write.
 """
 
 import asyncio
 import os
 
 from . import passwords, throttle
-from .apis import APIAuthenticationError, APIValueError
+from .apis import APIAuthenticationError, APIPermissionError, APIValueError
 from .models import User
-from .orm import IntegrityError
-from .validation import REGISTRATION, SIGN_IN, clean, skeleton
+from .orm import IntegrityError, execute
+from .posts import find
+from .validation import PASSWORD_CHANGE, REGISTRATION, SIGN_IN, clean, skeleton
 
 # Every user's picture: a file of this site, so no page asks another host for anything
 # (a picture service would learn who reads what).
 DEFAULT_IMAGE = "/static/img/avatar.svg"
 SIGN_IN_FAILED = "Wrong email or password."
+DISABLED = "This account has been disabled by the blog's administrator."
 # Names no reader may take, however written: with the administrators' own names, they are
 # compared by skeleton (validation.skeleton), so "Ａdmіn" is "admin".
 RESERVED_NAMES = ("admin", "administrator")
@@ -97,11 +101,46 @@ async def authenticate(values: dict, failure_delay: float, address: str) -> User
             # Each guess waits this long; the throttle limits how many guesses there are.
             await asyncio.sleep(failure_delay)
             raise APIAuthenticationError(SIGN_IN_FAILED, "auth:failed")
+    if user.disabled:  # said only to whoever knows the password
+        raise APIPermissionError(DISABLED)
     if passwords.needs_rehash(user.passwd):
         # The cost was raised since this hash was made: the password is at hand, redo it.
         user.passwd = await passwords.hash_password(fields["password"])
         await user.update()
     return user
+
+
+async def end_sessions(user_id: str, **changes) -> User:
+    """End every session of the user, wherever its cookie is; save ``changes`` at the same time.
+
+    Signing out, a new password and disabling the account all come here: one UPDATE raises the
+    generation that every session cookie of the user was signed with (sessions.py).
+    """
+    assignments = "".join(f"{column} = ?, " for column in changes)
+    sql = f"UPDATE users SET {assignments}session_generation = session_generation + 1 WHERE id = ?"
+    await execute(sql, [*changes.values(), user_id])
+    return await User.find(user_id)
+
+
+async def change_password(user: User, values: dict, address: str) -> User:
+    """Give ``user`` the new password of ``{current, password}``; their other sessions end.
+
+    The current password is checked as a sign-in is, and throttled with them: a stolen cookie
+    alone does not let anyone take the account over. The caller signs this browser in again.
+    """
+    fields = clean(PASSWORD_CHANGE, values)
+    async with throttle.sign_in_attempt(user.email, address):
+        if not await passwords.verify_password(fields["current"], user.passwd):
+            raise APIValueError("current", "current: that is not your current password")
+    return await end_sessions(user.id, passwd=await passwords.hash_password(fields["password"]))
+
+
+async def set_disabled(admin: User, user_id: str, disabled: bool) -> User:
+    """Disable (or enable again) an account; a disabled user's sessions end at once."""
+    user = await find(User, user_id, "user")
+    if user.id == admin.id:
+        raise APIValueError("id", "id: an administrator cannot disable their own account")
+    return await end_sessions(user.id, disabled=disabled)
 
 
 async def create_admin(values: dict) -> tuple[User, bool]:

@@ -22,7 +22,8 @@ from .validation import PREVIEW, clean
 def signed_in_json(request: web.Request, user: User) -> web.Response:
     """The user, as the API shows them to themself, with a fresh session cookie."""
     response = json_response(accounts.public(user))
-    start_session(response, request, user.id, user.passwd, request.app[CONFIG])
+    config, generation = request.app[CONFIG], user.session_generation
+    start_session(response, request, user.id, user.passwd, config, generation=generation)
     return response
 
 
@@ -43,11 +44,31 @@ async def api_authenticate(request, *, email=None, password=None):
     return signed_in_json(request, user)
 
 
+@signed_in
+@post("/api/account/password")
+async def api_change_password(request, *, current=None, password=None):
+    values = {"current": current, "password": password}
+    user = await accounts.change_password(request[USER], values, request.remote or "")
+    return signed_in_json(request, user)  # the other sessions ended; this one goes on
+
+
 @admin_only
 @get("/api/users")
 async def api_users(request, *, page: int = 1):
     paging, users = await find_page(User, page, request.app[CONFIG].page_size)
     return {"page": paging.to_json(), "users": [accounts.for_admins(user) for user in users]}
+
+
+@admin_only
+@post("/api/users/{id}/disable")
+async def api_disable_user(request, id):
+    return accounts.for_admins(await accounts.set_disabled(request[USER], id, True))
+
+
+@admin_only
+@post("/api/users/{id}/enable")
+async def api_enable_user(request, id):
+    return accounts.for_admins(await accounts.set_disabled(request[USER], id, False))
 
 
 # --- articles -----------------------------------------------------------------------------

@@ -31,14 +31,16 @@ def admin_only(fn):
 
 
 async def session_user(request: web.Request) -> User | None:
-    """The user the session cookie names, if it is valid, unexpired and for today's password."""
+    """The user the session cookie names, if it is valid, unexpired, not ended and enabled."""
     secret = request.app[CONFIG].secret
     session = read_session(request.cookies.get(COOKIE_NAME), secret)
     if session is None:
         return None
     user = await User.find(session.user_id)
-    # After a password change the fingerprint differs: every older session ends here.
-    if user is None or not session.matches(user.passwd, secret):
+    if user is None or user.disabled:
+        return None
+    # After a sign-out or a password change the fingerprint differs: older sessions end here.
+    if not session.matches(user.passwd, secret, user.session_generation):
         return None
     return user
 
@@ -58,5 +60,5 @@ async def auth(request: web.Request, handler) -> web.StreamResponse:
             raise APIAuthenticationError("sign in first")
         raise web.HTTPFound("/signin")
     if who == "admin" and not user.admin:
-        raise APIPermissionError("only an administrator may do this")
+        raise APIPermissionError("Only an administrator may do this")
     return await handler(request)

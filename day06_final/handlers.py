@@ -27,7 +27,8 @@ LISTED = ("id", "name", "summary", "user_name", "created_at")
 def signed_in_redirect(request: web.Request, user: User, location: str) -> web.Response:
     """A 302 to ``location`` that also signs ``user`` in (a fresh session cookie)."""
     response = web.Response(status=302, headers={"Location": location})
-    start_session(response, request, user.id, user.passwd, request.app[CONFIG])
+    config, generation = request.app[CONFIG], user.session_generation
+    start_session(response, request, user.id, user.passwd, config, generation=generation)
     return response
 
 
@@ -127,9 +128,38 @@ async def signout_page(request):
 
 
 @post("/signout")
-async def signout():
+async def signout(request):
+    if request.get(USER) is not None:
+        # Ended on the server: a copy of the cookie kept anywhere else stops working too.
+        await accounts.end_sessions(request[USER].id)
     response = web.Response(status=302, headers={"Location": "/"})
     end_session(response)
+    return response
+
+
+@signed_in
+@get("/account/password")
+async def password_page():
+    return {"__template__": "account_password.html"}
+
+
+@signed_in
+@post("/account/password")
+async def password_form(request, *, current=None, password=None, password2=None):
+    if password != password2:
+        page = {"error": "password2: the two new passwords differ"}
+        return 400, {"__template__": "account_password.html", **page}
+    values = {"current": current, "password": password}
+    try:
+        user = await accounts.change_password(request[USER], values, request.remote or "")
+    except APIError as exc:
+        response = render(request, "account_password.html", {"error": exc.message}, exc.status)
+        response.headers.update(getattr(exc, "headers", {}))  # a 429's Retry-After
+        return response
+    # Every session of the user ended with the old password; this browser starts a new one.
+    response = render(request, "account_password.html", {"changed": True})
+    config, generation = request.app[CONFIG], user.session_generation
+    start_session(response, request, user.id, user.passwd, config, generation=generation)
     return response
 
 
@@ -200,3 +230,17 @@ async def manage_comments(request, *, page: int = 1):
 async def manage_users(request, *, page: int = 1):
     paging, users = await find_page(User, page, request.app[CONFIG].page_size)
     return {"__template__": "manage_users.html", "users": users, "page": paging}
+
+
+@admin_only
+@post("/manage/users/{id}/disable")
+async def manage_disable_user(request, id):
+    await accounts.set_disabled(request[USER], id, True)
+    return "redirect:/manage/users"
+
+
+@admin_only
+@post("/manage/users/{id}/enable")
+async def manage_enable_user(request, id):
+    await accounts.set_disabled(request[USER], id, False)
+    return "redirect:/manage/users"

@@ -8,7 +8,7 @@ A blog and a comment copy their author's name and image, so a page lists them wi
 import time
 import uuid
 
-from .orm import BooleanField, FloatField, Model, StringField, TextField
+from .orm import BooleanField, FloatField, IntegerField, Model, StringField, TextField
 
 
 def next_id() -> str:
@@ -40,6 +40,9 @@ class User(Model):
     name = StringField(ddl="varchar(50)")
     image = StringField(ddl="varchar(500)")
     created_at = created_at_field()
+    # Raised to end all the user's sessions at once (sessions.py); disabled refuses sign-ins.
+    session_generation = IntegerField(default=0)
+    disabled = BooleanField(default=False)
 
 
 class Blog(Model):

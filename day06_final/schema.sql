@@ -11,6 +11,8 @@ CREATE TABLE IF NOT EXISTS `users` (
   `name` varchar(50) NOT NULL,
   `image` varchar(500) NOT NULL,
   `created_at` double NOT NULL,
+  `session_generation` bigint NOT NULL,
+  `disabled` boolean NOT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `users_email` (`email`),
   KEY `users_created_at` (`created_at`)

@@ -1,9 +1,11 @@
 """Signed session cookies: the browser keeps who is signed in, the server checks the signature.
 
-The cookie holds a user id, an expiry time and a fingerprint of the user's password hash,
-signed with HMAC-SHA256 and the site's secret. Notice what that buys: nothing is stored on the
-server (any worker can read any cookie), no one without the secret can forge or alter a cookie,
-and changing a password changes the fingerprint, which ends every older session.
+The cookie holds a user id, an expiry time and a fingerprint of the user's password hash and
+session generation, signed with HMAC-SHA256 and the site's secret. Notice what that buys: no
+one without the secret can forge or alter a cookie, and the server ends sessions by changing
+what the fingerprint is made of, a number in the user's row (``users.session_generation``):
+signing out raises it, which ends every session of that user, a copied cookie included, as
+changing the password does. Any worker reading the row sees the same.
 """
 
 import hashlib
@@ -22,9 +24,10 @@ def _mac(secret: str, purpose: str, message: str) -> str:
     return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
 
 
-def password_fingerprint(passwd: str, secret: str) -> str:
-    """A short keyed digest of a stored password hash: it changes when the password does."""
-    return _mac(secret, "password", passwd)[:16]
+def password_fingerprint(passwd: str, secret: str, generation: int = 0) -> str:
+    """A short keyed digest of a stored password hash and session generation: it changes when
+    either does."""
+    return _mac(secret, "password", f"{generation}\n{passwd}")[:16]
 
 
 @dataclass(frozen=True)
@@ -35,17 +38,25 @@ class Session:
     expires: int
     fingerprint: str
 
-    def matches(self, passwd: str, secret: str) -> bool:
-        """Whether the session was signed for this password hash (False once it changed)."""
-        return hmac.compare_digest(self.fingerprint, password_fingerprint(passwd, secret))
+    def matches(self, passwd: str, secret: str, generation: int = 0) -> bool:
+        """Whether the session was signed for this password hash and session generation
+        (False once either changed: a new password, or sessions ended on the server)."""
+        expected = password_fingerprint(passwd, secret, generation)
+        return hmac.compare_digest(self.fingerprint, expected)
 
 
 def sign_session(
-    user_id: str, passwd: str, secret: str, max_age: int, *, now: float | None = None
+    user_id: str,
+    passwd: str,
+    secret: str,
+    max_age: int,
+    *,
+    generation: int = 0,
+    now: float | None = None,
 ) -> str:
     """The cookie value for ``user_id``: ``id.expires.fingerprint.signature``."""
     expires = int((time.time() if now is None else now) + max_age)
-    payload = f"{user_id}.{expires}.{password_fingerprint(passwd, secret)}"
+    payload = f"{user_id}.{expires}.{password_fingerprint(passwd, secret, generation)}"
     return f"{payload}.{_mac(secret, 'session', payload)}"
 
 
@@ -67,10 +78,18 @@ def read_session(value: str | None, secret: str, *, now: float | None = None) ->
 
 
 def start_session(
-    response: web.StreamResponse, request: web.Request, user_id: str, passwd: str, config
+    response: web.StreamResponse,
+    request: web.Request,
+    user_id: str,
+    passwd: str,
+    config,
+    *,
+    generation: int = 0,
 ) -> None:
     """Sign a user in: set the session cookie, as ``config`` (secret, max age, Secure) says."""
-    value = sign_session(user_id, passwd, config.secret, config.session_max_age)
+    value = sign_session(
+        user_id, passwd, config.secret, config.session_max_age, generation=generation
+    )
     response.set_cookie(
         COOKIE_NAME,
         value,
@@ -84,5 +103,5 @@ def start_session(
 
 
 def end_session(response: web.StreamResponse) -> None:
-    """Sign out: tell the browser to drop the session cookie."""
+    """Tell the browser to drop the session cookie (accounts.end_sessions ends it for good)."""
     response.del_cookie(COOKIE_NAME, path="/", httponly=True, samesite="Lax")

@@ -144,6 +144,7 @@ REGISTRATION = {"name": Name(), "email": Email(), "password": Password()}
 # Signing in checks only what is needed to look: a rule changed since registering must not
 # lock anyone out.
 SIGN_IN = {"email": Email(), "password": Password(min_length=1)}
+PASSWORD_CHANGE = {"current": Password(min_length=1), "password": Password()}
 BLOG = {
     "name": Text(100),
     "summary": Text(200, multiline=True),

@@ -8,6 +8,7 @@ emails compare, which sessions still count), the check runs on SQLite and MariaD
 import stat
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from tests.day06_final.conftest import PASSWORD
@@ -133,3 +134,136 @@ async def test_a_real_name_is_kept_in_its_normal_form(client, admin, models, nam
     assert response.status == 200, await response.text()
     [user] = await models.User.findAll("admin = ?", [False])
     assert user.name == stored
+
+
+# --- sessions that end on the server -------------------------------------------------------
+
+NEW_PASSWORD = "a brand new passphrase"
+COOKIE = "awesession"
+
+
+async def signed_in_cookie(client, email) -> str:
+    """Sign in through the API; the session cookie's value, as a thief would copy it."""
+    response = await client.post("/api/authenticate", json={"email": email, "password": PASSWORD})
+    assert response.status == 200
+    return response.cookies[COOKIE].value
+
+
+async def comment_with(client, blog, cookie: str | None = None) -> int:
+    """Post a comment carrying ``cookie`` alone (else the client's own cookies): the status."""
+    path, body = f"/api/blogs/{blog.id}/comments", {"content": "still here?"}
+    if cookie is None:
+        return (await client.post(path, json=body)).status
+    # A browser of its own, as a thief's would be: it sends that cookie and nothing else.
+    headers = {"Cookie": f"{COOKIE}={cookie}"}
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as thief:
+        async with thief.post(client.make_url(path), json=body, headers=headers) as response:
+            return response.status
+
+
+async def test_after_signing_out_the_old_cookie_is_refused(client, auth, admin, save_blog):
+    blog = await save_blog(admin)
+    await auth.make_user(email="rui@example.com")
+    cookie = await signed_in_cookie(client, "rui@example.com")
+    assert await comment_with(client, blog, cookie) == 200
+    assert (await client.post("/signout", allow_redirects=False)).status == 302
+    # The browser dropped it; a copy kept elsewhere (a stolen one) ends on the server too.
+    assert await comment_with(client, blog, cookie) == 401
+
+
+async def change_password(client, current=PASSWORD, new=NEW_PASSWORD, again=None, **kwargs):
+    form = {"current": current, "password": new, "password2": again or new}
+    return await client.post("/account/password", data=form, allow_redirects=False, **kwargs)
+
+
+async def test_changing_the_password_ends_the_other_sessions_but_not_this_one(
+    client, auth, admin, save_blog
+):
+    blog = await save_blog(admin)
+    await auth.make_user(email="rui@example.com")
+    other_device = await signed_in_cookie(client, "rui@example.com")
+    await signed_in_cookie(client, "rui@example.com")  # this browser, whose jar keeps it
+    response = await change_password(client)
+    assert response.status == 200, await response.text()
+    assert "password was changed" in await response.text()
+    assert await comment_with(client, blog, other_device) == 401
+    # This browser got a fresh cookie with the answer: it stays signed in.
+    assert await comment_with(client, blog) == 200
+    assert (await auth.sign_in("rui@example.com")).status == 401
+    assert (await auth.sign_in("rui@example.com", NEW_PASSWORD)).status == 200
+
+
+@sqlite_only
+async def test_the_password_page_asks_a_visitor_to_sign_in(client):
+    response = await client.get("/account/password", allow_redirects=False)
+    assert response.status == 302
+    assert response.headers["Location"] == "/signin"
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    "form, field",
+    [
+        ({"current": "not my password"}, "current"),
+        ({"new": "short"}, "password"),
+        ({"again": "something else entirely"}, "password2"),
+    ],
+)
+async def test_a_refused_password_change_says_why_and_changes_nothing(
+    client, auth, models, form, field
+):
+    user = await auth.as_user()
+    response = await change_password(client, **form)
+    assert response.status == 400
+    assert f"{field}:" in await response.text()
+    assert (await models.User.find(user.id)).passwd == user.passwd
+
+
+@sqlite_only
+async def test_a_cross_site_password_change_is_refused(client, auth, models):
+    user = await auth.as_user()
+    response = await change_password(client, headers={"Origin": "https://evil.example"})
+    assert response.status == 403
+    assert (await models.User.find(user.id)).passwd == user.passwd
+
+
+async def test_an_admin_disables_an_account_from_manage_users(client, auth, admin, save_blog):
+    blog = await save_blog(admin)
+    reader = await auth.make_user(email="rui@example.com")
+    cookie = await signed_in_cookie(client, "rui@example.com")
+    auth.sign_in_as(admin)
+    disable = f"/manage/users/{reader.id}/disable"
+    assert (await client.post(disable, allow_redirects=False)).status == 302
+    assert "Disabled" in await (await client.get("/manage/users")).text()
+    assert await comment_with(client, blog, cookie) == 401
+    refused = await auth.sign_in("rui@example.com")
+    assert refused.status == 403
+    assert "disabled" in (await refused.json())["message"]
+    enable = f"/manage/users/{reader.id}/enable"
+    assert (await client.post(enable, allow_redirects=False)).status == 302
+    assert (await auth.sign_in("rui@example.com")).status == 200
+
+
+@sqlite_only
+async def test_an_admin_disables_and_enables_an_account_through_the_api(client, auth, admin):
+    reader = await auth.make_user(email="rui@example.com")
+    auth.sign_in_as(admin)
+    response = await client.post(f"/api/users/{reader.id}/disable")
+    assert response.status == 200
+    assert (await response.json())["disabled"] is True
+    assert (await auth.sign_in("rui@example.com")).status == 403
+    auth.sign_in_as(admin)
+    response = await client.post(f"/api/users/{reader.id}/enable")
+    assert (await response.json())["disabled"] is False
+    assert (await auth.sign_in("rui@example.com")).status == 200
+
+
+@sqlite_only
+async def test_only_an_admin_disables_and_never_their_own_account(client, auth, admin):
+    await auth.as_user()
+    assert (await client.post(f"/api/users/{admin.id}/disable")).status == 403
+    auth.sign_in_as(admin)
+    response = await client.post(f"/api/users/{admin.id}/disable")
+    assert response.status == 400
+    assert (await auth.sign_in("admin@example.com")).status == 200
+    assert (await client.post("/api/users/no-such-user/disable")).status == 404

@@ -249,6 +249,43 @@ async def test_with_javascript_off_a_reader_signs_in_and_comments_through_the_pl
     assert site.refused() == []
 
 
+async def test_a_code_block_in_an_article_is_as_large_as_the_text_around_it(site):
+    author = await site.admin()
+    content = "Run it:\n\n```python\nprint('hello')\n```\n\nThen `print` once more."
+    blog = await site.posts.create_blog(
+        author, {"name": "Code", "summary": "S", "content": content}
+    )
+    page = await site.visitor()
+    await page.goto(f"/blog/{blog.id}")
+    size = "element => getComputedStyle(element).fontSize"
+    text = await page.locator(".content p").first.evaluate(size)
+    block = await page.locator(".content pre code").evaluate(size)
+    assert block == text, f"a code block's text is {block}, the article's {text}"
+
+
+async def test_on_article_management_edit_and_delete_sit_on_one_line(site):
+    author = await site.admin()
+    await site.posts.create_blog(author, {"name": "Aligned", "summary": "S", "content": "C"})
+    admin = await site.visitor()
+    await sign_in(admin, ADMIN)
+    await admin.goto("/manage/blogs")
+    row = admin.get_by_role("row").filter(has_text="Aligned")
+    edit = await row.get_by_role("link", name="Edit").bounding_box()
+    delete = await row.get_by_role("button", name="Delete").bounding_box()
+    # The same top and the same height: two buttons side by side, neither one lower.
+    assert abs(edit["y"] - delete["y"]) <= 1, (edit, delete)
+    assert abs(edit["height"] - delete["height"]) <= 1, (edit, delete)
+
+
+async def test_every_page_names_an_icon_that_the_blog_serves(site):
+    page = await site.visitor()
+    await page.goto("/")
+    href = await page.locator("link[rel=icon]").get_attribute("href")
+    icon = await page.request.get(href)
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/")
+    assert site.elsewhere() == []
+
+
 async def test_the_browser_enforces_the_policy_so_a_script_slipped_into_a_page_would_not_run(site):
     page = await site.visitor()
     await page.goto("/")

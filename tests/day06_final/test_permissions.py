@@ -5,6 +5,8 @@ nothing (the rows are counted before and after). The rules do not depend on the 
 the table runs on SQLite; the routes themselves run on both backends in test_pages/test_api.
 """
 
+import re
+
 import pytest
 
 from tests.day06_final.conftest import PASSWORD
@@ -14,10 +16,12 @@ COMMENT = {"content": "A comment"}
 NEW_USER = {"name": "New", "email": "new@example.com", "password": PASSWORD}
 NEW_USER_FORM = {**NEW_USER, "password2": PASSWORD}
 WRONG_SIGN_IN = {"email": "nobody@example.com", "password": "not the password"}
+WRONG_CURRENT = {"current": "not the password", "password": PASSWORD, "password2": PASSWORD}
 SIGN_IN = "/signin"  # a visitor sent to sign in: a redirect to this page
 
 # (method, path, body, {who: expected}): an int status, or SIGN_IN for a 302 to /signin.
-# {blog} and {comment} stand for the ids of an article and a comment that exist.
+# {blog} and {comment} stand for the ids of an article and a comment that exist, {user} for
+# the admin's (who may not disable their own account).
 ALL_200 = {"visitor": 200, "reader": 200, "admin": 200}
 ADMIN_PAGE = {"visitor": SIGN_IN, "reader": 403, "admin": 200}
 ADMIN_FORM = {"visitor": SIGN_IN, "reader": 403, "admin": 302}
@@ -41,9 +45,16 @@ ROUTES = [
     ("POST", "/manage/blogs/edit?id={blog}", BLOG, ADMIN_FORM),
     ("GET", "/manage/comments", None, ADMIN_PAGE),
     ("GET", "/manage/users", None, ADMIN_PAGE),
+    ("POST", "/manage/users/{user}/disable", None, {**ADMIN_FORM, "admin": 400}),
+    ("POST", "/manage/users/{user}/enable", None, {**ADMIN_FORM, "admin": 400}),
+    ("GET", "/account/password", None, {"visitor": SIGN_IN, "reader": 200, "admin": 200}),
+    ("POST", "/account/password", WRONG_CURRENT, {"visitor": SIGN_IN, "reader": 400, "admin": 400}),
     ("POST", "/api/users", NEW_USER, ALL_200),
     ("POST", "/api/authenticate", WRONG_SIGN_IN, {"visitor": 401, "reader": 401, "admin": 401}),
     ("GET", "/api/users", None, ADMIN_API),
+    ("POST", "/api/users/{user}/disable", None, {**ADMIN_API, "admin": 400}),
+    ("POST", "/api/users/{user}/enable", None, {**ADMIN_API, "admin": 400}),
+    ("POST", "/api/account/password", WRONG_CURRENT, {"visitor": 401, "reader": 400, "admin": 400}),
     ("GET", "/api/blogs", None, ALL_200),
     ("GET", "/api/blogs/{blog}", None, ALL_200),
     ("POST", "/api/blogs", BLOG, ADMIN_API),
@@ -69,7 +80,7 @@ def test_the_matrix_covers_every_route_of_the_app(workbook, day):
             if hasattr(fn, "__route__") and fn.__module__ == module.__name__:
                 routes.add((fn.__method__, fn.__route__))
     covered = {(method, path.split("?")[0]) for method, path, _, _ in ROUTES}
-    covered = {(m, p.replace("{blog}", "{id}").replace("{comment}", "{id}")) for m, p in covered}
+    covered = {(m, re.sub(r"\{(blog|comment|user)\}", "{id}", p)) for m, p in covered}
     assert routes == covered
 
 
@@ -86,12 +97,14 @@ async def test_each_route_answers_each_kind_of_person_as_the_rules_say(
     elif who == "admin":
         auth.sign_in_as(admin)
     before = await rows()
-    url = path.format(blog=blog.id, comment=comment.id)
+    url = path.format(blog=blog.id, comment=comment.id, user=admin.id)
     sent = {"json": body} if path.startswith("/api/") else {"data": body}
     response = await client.request(method, url, allow_redirects=False, **sent)
     if expected == SIGN_IN:
         assert (response.status, response.headers.get("Location")) == (302, "/signin")
     else:
         assert response.status == expected, await response.text()
+    if expected == 403:  # a sentence, on a page as in JSON
+        assert "Only an administrator may do this" in await response.text()
     if expected in (SIGN_IN, 401, 403):
         assert await rows() == before  # refused, or sent to sign in: nothing was written

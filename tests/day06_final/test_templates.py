@@ -54,6 +54,7 @@ PAGES = {
     "manage_blog_edit.html": {"blog": BLOG, "action": "/api/blogs/b1"},
     "manage_comments.html": {"comments": [COMMENT], "page": ONE_PAGE},
     "manage_users.html": {"users": [ADMIN, READER], "page": ONE_PAGE},
+    "account_password.html": {"error": "current: that is not your current password"},
     "error.html": {"status": 404, "title": "Not found", "message": "No article has that id."},
 }
 

@@ -1,26 +1,17 @@
 """A small ORM: Python classes mapped to tables, on SQLite (aiosqlite) or MySQL (aiomysql).
 
-A class describes a table; its objects are rows, and dicts as well. The first lesson:
-
 >>> class Note(Model):
 ...     id = StringField(primary_key=True, ddl="varchar(20)")
-...     title = StringField()
 ...     pinned = BooleanField()  # left out, it is saved as False
 >>> async def lesson():
 ...     await create_pool("sqlite:///:memory:")
-...     try:
-...         await create_tables(Note)
-...         note = Note(id="n1", title="Buy milk")
-...         await note.save()  # fills the defaults in on the object itself
-...         found = await Note.find("n1")
-...         print(note, found == note, found.pinned, await Note.findNumber("count(*)"))
-...     finally:
-...         await close_pool()
+...     await create_tables(Note)
+...     note = Note(id="n1")
+...     await note.save()  # fills the defaults in on the object itself
+...     print(note, await Note.find("n1") == note, await Note.findNumber("count(*)"))
+...     await close_pool()
 >>> asyncio.run(lesson())
-{'id': 'n1', 'title': 'Buy milk', 'pinned': False} True False 1
-
-Read on: the errors, the backends (all that differs between SQLite and MySQL), the query
-functions, the fields, the metaclass that writes each model's SQL, and Model.
+{'id': 'n1', 'pinned': False} True 1
 """
 
 import asyncio
@@ -40,51 +31,37 @@ from pymysql.constants import CLIENT
 log = logging.getLogger(__name__)
 
 
-# --- errors, named for what the caller can do about them ----------------------------------
 class DatabaseError(Exception):
     """The database refused or failed to do something; the driver's own error is chained."""
 
 
-class IntegrityError(DatabaseError):
-    """A constraint said no: a duplicate primary key or unique value, or a missing value."""
-
-
-class RowNotFoundError(DatabaseError):
-    """update() or remove() found no row with the object's primary key."""
-
-
-class DatabaseUnavailableError(DatabaseError):
-    """The server cannot be reached, or dropped the connection: try again later."""
+# Its kinds, each named for what the caller can do, and made as type() makes any class:
+IntegrityError = type("IntegrityError", (DatabaseError,), {})  # a duplicate or missing value
+RowNotFoundError = type("RowNotFoundError", (DatabaseError,), {})  # update()/remove(): no row
+DatabaseUnavailableError = type("DatabaseUnavailableError", (DatabaseError,), {})  # retry later
 
 
 @contextlib.contextmanager
-def _our_errors(where: str):
-    """Turn the drivers' errors, raised in the block, into the ORM's."""
+def _our_errors(where: str):  # turns the drivers' errors, raised in the block, into ours
     try:
         yield
-    except (sqlite3.Error, pymysql.MySQLError, OSError) as exc:
+    except (sqlite3.Error, pymysql.MySQLError) as exc:
         code = exc.args[0] if len(exc.args) == 2 else 0  # MySQL's carry (code, message)
         kind = DatabaseError
         if isinstance(exc, sqlite3.IntegrityError | pymysql.IntegrityError):
             kind = IntegrityError
-        # 2000-2999 are MySQL's client errors: cannot connect, server gone, connection lost.
-        elif isinstance(exc, OSError | pymysql.InterfaceError) or 2000 <= code < 3000:
+        elif isinstance(exc, pymysql.InterfaceError) or 2000 <= code < 3000:  # no server
             kind = DatabaseUnavailableError
         raise kind(f"{where}: {exc.args[-1] if exc.args else exc!r}") from exc
 
 
 # --- backends: all that differs between SQLite and MySQL -----------------------------------
-class Backend:
-    """A kind of database: its SQL dialect (class-level), and its connections once opened."""
-
+class Backend:  # a kind of database: its SQL dialect (class-level), and its connections
     name = quote_char = table_options = ""
     types: dict[str, str] = {}  # column types this database spells differently
     inline_keys = False  # True: the indexes are declared inside CREATE TABLE
 
-    @classmethod
-    def quote(cls, identifier: str) -> str:
-        return f"{cls.quote_char}{identifier}{cls.quote_char}"
-
+    quote = classmethod(lambda cls, name: f"{cls.quote_char}{name}{cls.quote_char}")
     translate = staticmethod(str)  # the ORM's SQL, with ? placeholders, as the driver wants it
 
     @classmethod
@@ -105,8 +82,7 @@ class Backend:
 
 
 class SQLiteBackend(Backend):
-    """One connection, lent to one statement at a time, or to a transaction for its whole
-    block, so that no other task's statement slips into it."""
+    """One connection, lent to one statement at a time, or to a transaction for its block."""
 
     name, quote_char = "sqlite", '"'
 
@@ -114,12 +90,9 @@ class SQLiteBackend(Backend):
         # sqlite:///blog.db is relative to the working directory, sqlite:////srv/blog.db absolute.
         self.location = url.removeprefix("sqlite:///")
         self.where = f"SQLite database {self.location}"
-        if not self.location or self.location == url:
-            raise ValueError("an SQLite URL looks like sqlite:///blog.db or sqlite:///:memory:")
 
     async def open(self) -> None:
         self._lock = asyncio.Lock()
-        # isolation_level=None: autocommit; BEGIN and COMMIT only where transaction() says so.
         self._conn = await aiosqlite.connect(self.location, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
 
@@ -131,47 +104,40 @@ class SQLiteBackend(Backend):
         async with self._lock:
             yield self._conn
 
-    async def fetch(self, conn, sql: str, args: tuple) -> tuple[list, list]:
+    async def query(self, conn, sql: str, args: tuple, fetch: bool):  # (names, rows) or a count
+        if not fetch:
+            return (await conn.execute(sql, args)).rowcount
         rows = await conn.execute_fetchall(sql, args)  # one trip to SQLite's thread
         return (rows[0].keys() if rows else []), rows
-
-    async def run(self, conn, sql: str, args: tuple) -> int:
-        return (await conn.execute(sql, args)).rowcount
 
 
 class MySQLBackend(Backend):
     """A pool of up to ten aiomysql connections (MySQL or MariaDB), in autocommit mode."""
 
-    name, quote_char = "mysql", "`"
+    name, quote_char, inline_keys = "mysql", "`", True
     types = {"text": "mediumtext"}  # MySQL's TEXT stops at 64 KB, MEDIUMTEXT at 16 MB
-    inline_keys = True
-    # utf8mb4_bin compares text code point by code point, as SQLite does: 'ádmin' is not
-    # 'admin', 'Ada' is not 'ada', one emoji is not another, in a WHERE as in a UNIQUE key.
+    # utf8mb4_bin compares text as SQLite does: 'ádmin' is not 'admin', nor '🙂' '😀'.
     table_options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
-    # A quoted string or name (left as it is), a ? placeholder, or a lone %.
+    # A quoted string or name (left as it is), a ? placeholder (made %s), or a lone % (doubled,
+    # since aiomysql fills each %s in with Python's % operator).
     token = re.compile(r"""'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`[^`]*`|[?%]""")
 
     @classmethod
     def translate(cls, sql: str) -> str:
-        # aiomysql wants %s, and fills it in with Python's % operator: a literal % is doubled.
         return cls.token.sub(lambda m: "%s" if m[0] == "?" else m[0].replace("%", "%%"), sql)
 
-    # minsize=1 connects at once, so that a wrong URL fails at start-up; utf8mb4 is all of
-    # Unicode; FOUND_ROWS: an UPDATE counts the rows it matched, not only those it changed.
+    # minsize=1: a wrong URL fails at once; FOUND_ROWS: an UPDATE counts the rows it matched.
     options = dict(minsize=1, charset="utf8mb4", autocommit=True, client_flag=CLIENT.FOUND_ROWS)
+    options["init_command"] = "SET sql_notes = 0"  # "table already exists" is no Python warning
 
     def __init__(self, url: str):
         u = urlsplit(url)
         self.login = dict(host=u.hostname or "127.0.0.1", port=u.port or 3306, db=u.path[1:])
         self.login.update(user=unquote(u.username or "root"), password=unquote(u.password or ""))
         self.where = f"MySQL at {self.login['host']}:{self.login['port']}"
-        if not self.login["db"]:
-            raise ValueError("a MySQL URL names its database: mysql://user:password@host:3306/blog")
 
     async def open(self) -> None:
-        # sql_notes = 0: a note such as "table already exists" is no Python warning.
-        notes = "SET sql_notes = 0"
-        self._pool = await aiomysql.create_pool(**self.login, **self.options, init_command=notes)
+        self._pool = await aiomysql.create_pool(**self.login, **self.options)
 
     async def close(self) -> None:
         self._pool.close()
@@ -181,31 +147,25 @@ class MySQLBackend(Backend):
     def connection(self):
         return self._pool.acquire()  # `async with` it: the connection goes back at the end
 
-    async def fetch(self, conn, sql: str, args: tuple) -> tuple[list, list]:
+    async def query(self, conn, sql: str, args: tuple, fetch: bool):
         async with conn.cursor() as cursor:
-            await cursor.execute(sql, args)
-            return [column[0] for column in cursor.description or ()], await cursor.fetchall()
-
-    async def run(self, conn, sql: str, args: tuple) -> int:
-        async with conn.cursor() as cursor:
-            return await cursor.execute(sql, args)
+            count = await cursor.execute(sql, args)
+            names = [column[0] for column in cursor.description or ()]
+            return (names, await cursor.fetchall()) if fetch else count
 
 
 BACKENDS = {"sqlite": SQLiteBackend, "mysql": MySQLBackend}
 
 # --- the pool and the query functions ------------------------------------------------------
 _backend: Backend | None = None
-# The connection of the transaction this task is in, if any: every query of the block, however
-# deep in the code, runs on it.
-_kept_conn: ContextVar = ContextVar("connection", default=None)
+_kept_conn: ContextVar = ContextVar("connection", default=None)  # of a transaction's block
 # Each is called as listener(sql, args) before every statement: `sql` as written, with its ?
 # placeholders, `args` a tuple of its values. Day 5's trace of each request listens here.
 statement_listeners: list = []
 
 
 async def create_pool(url: str) -> None:
-    """Connect to sqlite:///relative.db, sqlite:////absolute.db, sqlite:///:memory: or
-    mysql://user:password@host:3306/dbname."""
+    """Connect: sqlite:///rel.db, sqlite:////abs.db, sqlite:///:memory:, mysql://u:p@host/db."""
     global _backend
     if _backend is not None:
         raise RuntimeError("a database pool is already open: call close_pool() first")
@@ -226,81 +186,64 @@ async def close_pool() -> None:
         await backend.close()
 
 
-def abandon_pool() -> None:
-    """Let go of the pool with no event loop: for a server whose shutdown was cut short (a
-    second Ctrl+C) before close_pool(), so that Python need not wait for SQLite's thread."""
-    global _backend
-    if isinstance(_backend, SQLiteBackend):
-        _backend._conn.stop()  # hands aiosqlite's thread its last task: close, then end
-    _backend = None
-
-
 def _current() -> Backend:
     if _backend is None:
         raise RuntimeError("no database pool: await create_pool(url) first")
     return _backend
 
 
-async def _run(sql: str, args, query: str):
+async def _run(sql: str, args, fetch: bool):
     """Every statement passes here: logged, told to the listeners, translated, then run."""
     backend, args = _current(), tuple(args or ())
     log.debug("%s  %s", sql, args)
     for listener in statement_listeners:
         listener(sql, args)
-    run, sql = getattr(backend, query), backend.translate(sql)
     with _our_errors(backend.where):
         if _kept_conn.get() is not None:  # inside a transaction
-            return await run(_kept_conn.get(), sql, args)
+            return await backend.query(_kept_conn.get(), backend.translate(sql), args, fetch)
         async with backend.connection() as conn:
-            return await run(conn, sql, args)
+            return await backend.query(conn, backend.translate(sql), args, fetch)
 
 
 async def select(sql: str, args=(), size: int | None = None) -> list[dict]:
     """Run a query with ? placeholders; return its rows (at most `size`) as dicts."""
-    names, rows = await _run(sql, args, "fetch")
+    names, rows = await _run(sql, args, fetch=True)
     return [dict(zip(names, row, strict=False)) for row in rows[:size]]
 
 
 async def execute(sql: str, args=()) -> int:
     """Run an INSERT, UPDATE, DELETE or DDL statement; return the number of rows it matched."""
-    return await _run(sql, args, "run")
+    return await _run(sql, args, fetch=False)
 
 
 @contextlib.asynccontextmanager
 async def transaction():
-    """Run the block's queries on one connection (one after another, not with asyncio.gather),
-    and commit them all or roll them all back. A transaction inside another joins it."""
+    """Commit the block's queries all together, or roll them all back; one inside joins it."""
     if _kept_conn.get() is not None:
         yield
         return
-    backend = _current()
-    async with contextlib.AsyncExitStack() as stack:
-        with _our_errors(backend.where):
-            conn = await stack.enter_async_context(backend.connection())
-        token = _kept_conn.set(conn)
-        try:
-            await execute("BEGIN")
-            yield
-            await execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(DatabaseError):  # a broken connection rolled back already
-                await execute("ROLLBACK")
-            raise
-        finally:
-            _kept_conn.reset(token)
+    with _our_errors(_current().where):
+        async with _current().connection() as conn:
+            token = _kept_conn.set(conn)
+            try:
+                await execute("BEGIN")
+                yield
+                await execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(DatabaseError):  # a broken connection rolled back
+                    await execute("ROLLBACK")
+                raise
+            finally:
+                _kept_conn.reset(token)
 
 
-async def create_tables(*models) -> None:
-    """Create each model's table and indexes, unless they exist, in the current backend's SQL."""
-    for model in models:
-        for statement in _current().create_table(model):
-            await execute(statement)
+async def create_tables(*models) -> None:  # unless they exist, in the backend's dialect
+    for statement in [sql for model in models for sql in _current().create_table(model)]:
+        await execute(statement)
 
 
-# --- fields: one class per kind of column ---------------------------------------------------
 class Field:
-    """A column: its name, SQL type and constraints, and the default save() fills in: a value
-    or a callable (called at each save, like time.time); else the field type's own."""
+    """A column; `default` (a value, or a callable called at each save) else the type's own."""
 
     ddl, default, convert = "varchar(100)", None, None  # convert: from the driver to Python
 
@@ -327,7 +270,6 @@ Statements = namedtuple("Statements", "select find insert update delete")
 
 
 def _statements(backend, table: str, mappings: dict, primary_key: str) -> Statements:
-    """The SQL of one model on one backend; each column is read back under its attribute."""
     q, table = backend.quote, backend.quote(table)
     names = {key: q(field.name) for key, field in mappings.items()}
     select = ", ".join(c if c == q(k) else f"{c} AS {q(k)}" for k, c in names.items())
@@ -358,22 +300,20 @@ class ModelMetaclass(type):
             del attrs[key]  # so that `note.title` falls through to the dict's value
         table = attrs.setdefault("__table__", name.lower())
         attrs["__mappings__"], attrs["__primary_key__"] = mappings, keys[0]
-        attrs["__fields__"] = [key for key in mappings if key != keys[0]]
         attrs["__converters__"] = {k: f.convert for k, f in mappings.items() if f.convert}
         attrs["__sql__"] = {
-            backend.name: _statements(backend, table, mappings, keys[0])
-            for backend in BACKENDS.values()
+            b.name: _statements(b, table, mappings, keys[0]) for b in BACKENDS.values()
         }
         return super().__new__(mcs, name, bases, attrs)
 
 
-# findAll(orderBy=...) and findNumber(selectField) accept only these shapes, naming columns.
-_ORDER_BY = re.compile(r"\s*(\w+)(?:\s+(asc|desc))?\s*", re.IGNORECASE)
-_SELECT_FIELD = re.compile(r"\s*(?:(count|max|min|sum|avg)\s*\(\s*(\*|\w+)\s*\)|(\w+))\s*", re.I)
-
-
 class Model(dict, metaclass=ModelMetaclass):
     """A row as a dict whose keys also read as attributes: `user.name is user["name"]`."""
+
+    _ORDER_BY = re.compile(
+        r"\s*(\w+)(?:\s+(asc|desc))?\s*", re.I
+    )  # orderBy's shape; next, selectField's
+    _SELECT_FIELD = re.compile(r"\s*(?:(count|max|min|sum|avg)\((\*|\w+)\)|(\w+))\s*", re.I)
 
     def __getattr__(self, key):
         try:
@@ -381,21 +321,17 @@ class Model(dict, metaclass=ModelMetaclass):
         except KeyError:
             raise AttributeError(f"{type(self).__name__} object has no value {key!r}") from None
 
-    def __setattr__(self, key, value):
-        self[key] = value
+    __setattr__ = dict.__setitem__  # `note.title = "x"` sets the dict's value
 
     @classmethod
-    def _column(cls, name: str) -> str:
-        """The quoted column of one of this model's attribute or column names; else ValueError."""
-        for key, field in cls.__mappings__.items():
-            if name in (key, field.name):
-                return _current().quote(field.name)
-        raise ValueError(f"{cls.__name__} has no column {name!r}")
+    def _column(cls, name: str) -> str:  # the quoted column of an attribute, else ValueError
+        if name not in cls.__mappings__:
+            raise ValueError(f"{cls.__name__} has no column {name!r}")
+        return _current().quote(cls.__mappings__[name].name)
 
     @classmethod
-    async def _select(cls, sql: str, args) -> list:
-        """Like select(), but each row an object of this class, its values converted."""
-        names, rows = await _run(sql, args, "fetch")
+    async def _select(cls, sql: str, args) -> list:  # objects of this class, values converted
+        names, rows = await _run(sql, args, fetch=True)
         objects = [cls(zip(names, row, strict=False)) for row in rows]
         for obj in objects:
             for key, convert in cls.__converters__.items():
@@ -405,18 +341,16 @@ class Model(dict, metaclass=ModelMetaclass):
     @classmethod
     async def find(cls, pk):
         """The object whose primary key is `pk`, or None."""
-        found = await cls._select(cls.__sql__[_current().name].find, [pk])
-        return found[0] if found else None
+        return next(iter(await cls._select(cls.__sql__[_current().name].find, [pk])), None)
 
     @classmethod
     async def findAll(cls, where=None, args=None, orderBy=None, limit=None) -> list:
-        """The objects matching `where` (SQL with ? placeholders, filled from `args`), ordered
-        by 'column [asc|desc], ...', at most `limit`: a count or an (offset, count) pair."""
+        """The objects matching `where` (SQL with ? placeholders filled from `args`)."""
         sql, args = [cls.__sql__[_current().name].select], list(args or ())
         if where:
             sql.append(f"WHERE {where}")
         if orderBy:
-            terms = [_ORDER_BY.fullmatch(term) for term in str(orderBy).split(",")]
+            terms = [cls._ORDER_BY.fullmatch(term) for term in str(orderBy).split(",")]
             if not all(terms):
                 raise ValueError(f"orderBy takes 'column [asc|desc], ...', not {orderBy!r}")
             order = (f"{cls._column(t[1])} {(t[2] or 'asc').upper()}" for t in terms)
@@ -432,10 +366,10 @@ class Model(dict, metaclass=ModelMetaclass):
     @classmethod
     async def findNumber(cls, selectField, where=None, args=None):
         """One value about the table: findNumber('count(*)'), or 'max(created_at)', 'sum(n)'..."""
-        match = _SELECT_FIELD.fullmatch(str(selectField))
+        match = cls._SELECT_FIELD.fullmatch(str(selectField))
         if not match or (match[2] == "*" and match[1].lower() != "count"):
             raise ValueError(
-                f"selectField takes a column, or count/max/...(column), not {selectField!r}"
+                f"selectField: a column, or count/max/...(column), not {selectField!r}"
             )
         function, argument, column = match.groups()
         if not column:
@@ -450,21 +384,17 @@ class Model(dict, metaclass=ModelMetaclass):
         for key, field in self.__mappings__.items():
             if self.get(key) is None and field.default is not None:
                 self[key] = field.default() if callable(field.default) else field.default
-        await execute(self._sql().insert, [self.get(key) for key in self.__mappings__])
+        await execute(self.__sql__[_current().name].insert, list(map(self.get, self.__mappings__)))
 
     async def update(self) -> None:
         """UPDATE this object's row with its values; RowNotFoundError if the row is gone."""
-        args = [self.get(key) for key in self.__fields__] + [self.get(self.__primary_key__)]
-        if await execute(self._sql().update, args) == 0:
-            raise RowNotFoundError(f"cannot update: {self._row()}")
+        pk = self.__primary_key__
+        args = [self.get(key) for key in self.__mappings__ if key != pk] + [self.get(pk)]
+        if await execute(self.__sql__[_current().name].update, args) == 0:
+            raise RowNotFoundError(f"{self.__table__} has no row {self.get(pk)!r} to update")
 
     async def remove(self) -> None:
         """DELETE this object's row; RowNotFoundError if it is already gone."""
-        if await execute(self._sql().delete, [self.get(self.__primary_key__)]) == 0:
-            raise RowNotFoundError(f"cannot remove: {self._row()}")
-
-    def _sql(self) -> Statements:
-        return self.__sql__[_current().name]
-
-    def _row(self) -> str:
-        return f"{self.__table__} has no row {self.get(self.__primary_key__)!r}"
+        pk = self.__primary_key__
+        if await execute(self.__sql__[_current().name].delete, [self.get(pk)]) == 0:
+            raise RowNotFoundError(f"{self.__table__} has no row {self.get(pk)!r} to remove")

@@ -60,7 +60,10 @@ async def add(Item, *names: str) -> list:
 
 def test_the_example_that_opens_orm_py_runs_as_it_says(orm):
     # orm.py's docstring opens with an example session: its specification and first lesson.
-    failed, attempted = doctest.testmod(orm, optionflags=doctest.ELLIPSIS)
+    try:
+        failed, attempted = doctest.testmod(orm, optionflags=doctest.ELLIPSIS)
+    finally:
+        asyncio.run(orm.close_pool())  # if the example stopped half-way, its pool is still open
     assert attempted > 0, "orm.py's docstring holds no example (>>> lines)"
     assert failed == 0
 

@@ -92,16 +92,8 @@ class Grader:
         self._reference_checks: list[Check] | None = None
 
     def pytest(self, *args: str) -> list[str]:
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            f"tests/{self.day}",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-        ]
-        command += ["--grade-tiers", self.options.grade_tiers, *args]
+        command = [sys.executable, "-m", "pytest", f"tests/{self.day}", "-q"]
+        command += ["-p", "no:cacheprovider", "--grade-tiers", self.options.grade_tiers, *args]
         return command + (["-k", self.options.k] if self.options.k else [])
 
     def reference_checks(self) -> list[Check]:
@@ -145,11 +137,11 @@ class Grader:
                 env=environment(),
             )
         except subprocess.TimeoutExpired as exc:
-            output = exc.stdout or b""
-            last = (
-                output.decode(errors="replace") if isinstance(output, bytes) else output
-            ).split()
-            module = last[-1] if last else "__init__"
+            # What was printed before the limit: the module being imported comes last.
+            printed = exc.stdout or b""
+            if isinstance(printed, bytes):
+                printed = printed.decode(errors="replace")
+            module = printed.split()[-1] if printed.split() else "__init__"
             limit = f"{self.options.import_timeout:g} s"
             return f"importing {self.day}/{module}.py did not return within {limit}"
         if done.returncode != 0:

@@ -82,7 +82,7 @@ async def index(request: web.Request) -> str:
     record(request, 4, "index", "no parameters to read")
     record(request, 5, "index", "show the 10 newest notes")
     notes = request.app[STORE].search(limit=10)
-    record(request, 6, "store", f"search(limit=10) -> {len(notes)} notes")
+    record(request, 6, "store", f"search(limit=10) -> {counted(len(notes), 'note')}")
     # html.escape: a title is text a visitor wrote, and must never become markup on the page.
     items = "".join(f"<li>{note.id}: {html.escape(note.title)}</li>" for note in notes)
     routes = "".join(
@@ -90,7 +90,15 @@ async def index(request: web.Request) -> str:
         for route in request.app.router.routes()
         if route.method != "HEAD"
     )
-    return PAGE.format(notes=items or "<li>No notes yet.</li>", routes=routes)
+    # The address this connection came in on: the port the server really listens on.
+    host, port = request.transport.get_extra_info("sockname")[:2]
+    base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    return PAGE.format(notes=items or "<li>No notes yet.</li>", routes=routes, base=base)
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 note``, ``2 notes``: a log line a person reads."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 async def list_notes(request: web.Request) -> dict:
@@ -102,7 +110,7 @@ async def list_notes(request: web.Request) -> dict:
         raise web.HTTPBadRequest(text=f"limit must be from 1 to {LIMIT_MAX}, not {limit}")
     record(request, 5, "list_notes", f"find at most {limit} notes containing {text!r}")
     notes = request.app[STORE].search(text, limit)
-    record(request, 6, "store", f"search({text!r}, {limit}) -> {len(notes)} notes")
+    record(request, 6, "store", f"search({text!r}, {limit}) -> {counted(len(notes), 'note')}")
     return {"notes": [note.as_dict() for note in notes]}
 
 
@@ -147,7 +155,7 @@ PAGE = """<!doctype html>
 <body>
   <h1>Awesome</h1>
   <p>Every response of this app carries an <code>X-Trace</code> header: the nine steps of
-  the HTTP cycle it went through. Try <code>curl -i http://127.0.0.1:9000/notes</code>.</p>
+  the HTTP cycle it went through. Try <code>curl -i {base}/notes</code>.</p>
   <h2>Newest notes</h2>
   <ul>{notes}</ul>
   <h2>Routes</h2>

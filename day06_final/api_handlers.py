@@ -120,7 +120,8 @@ async def api_preview(*, text=None):
 @post("/api/blogs/{id}/comments")
 async def api_create_comment(request, id, *, content=None):
     blog = await posts.find(Blog, id, "blog")
-    return await posts.add_comment(request[USER], blog, {"content": content})
+    per_minute = request.app[CONFIG].comments_per_minute
+    return await posts.add_comment(request[USER], blog, {"content": content}, per_minute=per_minute)
 
 
 @admin_only

@@ -35,6 +35,7 @@ ENVIRONMENT = {
     "BLOG_SIGNIN_FAILURE_DELAY": "signin_failure_delay",
     "BLOG_DB_TIMEOUT": "db_timeout",
     "BLOG_SITE_URL": "site_url",
+    "BLOG_COMMENTS_PER_MINUTE": "comments_per_minute",
 }
 
 
@@ -57,6 +58,7 @@ class Config:
     page_size: int = 10  # items per page in lists
     signin_failure_delay: float = 1.0  # seconds a failed sign-in waits, to slow down guessing
     db_timeout: float = 5.0  # seconds the database may take to answer; then the page is a 503
+    comments_per_minute: int = 5  # comments one account may post in a minute; more is a 429
     # The blog's public address, such as https://blog.example.com, for links that leave the
     # page (the feed's). Empty: each request's own scheme and Host header, fine on your machine;
     # on the internet set it, or anyone's Host header could put their site in a cached feed.
@@ -88,6 +90,7 @@ CHECKS = {
     "page_size": (lambda v: v > 0, "a positive whole number"),
     "signin_failure_delay": (lambda v: 0 <= v <= 60, "a number of seconds from 0 to 60"),
     "db_timeout": (lambda v: 0 < v <= 300, "a number of seconds above 0, at most 300"),
+    "comments_per_minute": (lambda v: v > 0, "a positive whole number"),
     "site_url": (
         lambda v: v == "" or re.fullmatch(r"https?://[^/\s?#]+/?", v) is not None,
         "empty or a scheme and host, such as https://blog.example.com",

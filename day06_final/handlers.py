@@ -42,18 +42,22 @@ async def index(request, *, page: int = 1):
 
 
 @get("/blog/{id}")
-async def blog_page(id):
+async def blog_page(request, id, *, page: int = 1):
     async with orm.connection():  # the article, then its comments: one connection for both
-        return await article(await posts.find(Blog, id, "blog"))
+        blog = await posts.find(Blog, id, "blog")
+        return await article(blog, page, request.app[CONFIG].page_size)
 
 
-async def article(blog: Blog, **comment_form) -> dict:
-    """The article page; ``comment_form`` keeps a refused comment's ``error`` and text."""
+async def article(blog: Blog, page_index: int, page_size: int, **comment_form) -> dict:
+    """The article page with a page of its comments; ``comment_form`` keeps a refused
+    comment's ``error`` and text."""
+    paging, comments = await posts.comments_on(blog, page_index, page_size)
     return {
         "__template__": "blog.html",
         "blog": blog,
         "content_html": await posts.html_of(blog),
-        "comments": await posts.comments_on(blog),
+        "comments": comments,
+        "page": paging,
         **comment_form,
     }
 
@@ -72,11 +76,16 @@ async def feed(request):
 @post("/blog/{id}/comments")
 async def comment_form(request, id, *, content=None):
     blog = await posts.find(Blog, id, "blog")
+    config = request.app[CONFIG]
     try:
-        await posts.add_comment(request[USER], blog, {"content": content})
+        per_minute = config.comments_per_minute
+        await posts.add_comment(request[USER], blog, {"content": content}, per_minute=per_minute)
     except APIError as exc:
-        return exc.status, await article(blog, error=exc.message, comment_text=content)
-    return f"redirect:/blog/{blog.id}#comments"
+        page = await article(blog, 1, config.page_size, error=exc.message, comment_text=content)
+        return exc.status, page
+    # The new comment is the last: show the page it is on.
+    last = await posts.last_comment_page(blog, config.page_size)
+    return f"redirect:/blog/{blog.id}{f'?page={last}' if last > 1 else ''}#comments"
 
 
 # --- accounts -----------------------------------------------------------------------------

@@ -63,7 +63,7 @@ class Comment(Model):
 
     id = id_field()
     blog_id = StringField(ddl="varchar(50)", index=True)  # a blog's page lists its comments
-    user_id = StringField(ddl="varchar(50)")
+    user_id = StringField(ddl="varchar(50)", index=True)  # the rate limit counts a user's
     user_name = StringField(ddl="varchar(50)")
     user_image = StringField(ddl="varchar(500)")
     content = TextField()

@@ -6,12 +6,13 @@ an article and its comments go in one transaction, so a failure halfway leaves b
 An article's HTML is rendered as it is saved, and stored beside it: no reader waits for it.
 """
 
+import math
 import re
 
 from markupsafe import Markup
 
 from . import orm
-from .apis import APIResourceNotFoundError, APIValueError
+from .apis import APIError, APIResourceNotFoundError, APIValueError, Page
 from .markup import render_in_time
 from .models import Blog, BlogHtml, Comment, User
 from .validation import BLOG, COMMENT, clean
@@ -86,13 +87,55 @@ async def delete_blog(blog: Blog) -> None:
         await blog.remove()
 
 
-async def add_comment(author: User, blog: Blog, values: dict) -> Comment:
-    """A new comment ``{content}`` by ``author`` on ``blog``."""
+COMMENT_WINDOW = 60  # seconds: the per_minute of add_comment
+
+
+class TooManyComments(APIError):
+    """429: the author has posted their share for now; Retry-After says when to post again."""
+
+    status = 429
+
+    def __init__(self, per_minute: int, retry_after: int):
+        message = (
+            f"You may post {per_minute} comments a minute: "
+            f"wait {retry_after} seconds, then post it again."
+        )
+        super().__init__("comment:throttled", "content", message)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+async def add_comment(
+    author: User, blog: Blog, values: dict, *, per_minute: int | None = None
+) -> Comment:
+    """A new comment ``{content}`` by ``author`` on ``blog``: at most ``per_minute`` a minute
+    (None: no limit, for the seed command and the like).
+
+    Counted after it is saved, as throttle.py counts sign-ins: comments sent at once each see
+    the others' rows, in every worker, so a burst cannot slip past the count.
+    """
     comment = Comment(blog_id=blog.id, **by(author), **clean(COMMENT, values))
     await comment.save()
+    where = "user_id = ? AND created_at > ?"
+    args = [author.id, comment.created_at - COMMENT_WINDOW]
+    if per_minute is not None and await Comment.findNumber("count(*)", where, args) > per_minute:
+        oldest = await Comment.findNumber("min(created_at)", where, args)
+        await comment.remove()
+        wait = math.ceil(oldest + COMMENT_WINDOW - comment.created_at)
+        raise TooManyComments(per_minute, max(1, wait))
     return comment
 
 
-async def comments_on(blog: Blog) -> list[Comment]:
-    """An article's comments, oldest first: a conversation reads from the top."""
-    return await Comment.findAll("blog_id = ?", [blog.id], orderBy="created_at asc")
+async def last_comment_page(blog: Blog, page_size: int) -> int:
+    """The number of the page of ``blog``'s comments that shows the newest."""
+    count = await Comment.findNumber("count(*)", "blog_id = ?", [blog.id])
+    return Page(count, 1, page_size).page_count
+
+
+async def comments_on(blog: Blog, page_index: int, page_size: int) -> tuple[Page, list[Comment]]:
+    """A page of an article's comments, oldest first: a conversation reads from the top."""
+    where, args = "blog_id = ?", [blog.id]
+    async with orm.connection():
+        page = Page(await Comment.findNumber("count(*)", where, args), page_index, page_size)
+        limit = (page.offset, page.limit)
+        comments = await Comment.findAll(where, args, orderBy="created_at asc", limit=limit)
+    return page, comments

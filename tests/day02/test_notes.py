@@ -1,6 +1,10 @@
 """The notes app does what its routes promise: create from JSON or a form, read, list, search."""
 
+import subprocess
+
 import aiohttp
+
+from tests.network import fetch_while_running, free_port
 
 
 async def test_a_note_created_from_json_answers_201_with_its_location_and_fields(client, auth):
@@ -83,6 +87,18 @@ async def test_the_home_page_lists_note_titles_escaped_never_as_markup(client, a
     assert response.content_type == "text/html"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>" not in page
+
+
+def test_the_home_page_shows_the_port_the_server_was_started_on(workbook, day):
+    port = free_port()
+    command = workbook.command(day, "--port", str(port))
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as server:
+        try:
+            page = fetch_while_running(server, f"http://127.0.0.1:{port}/").decode()
+        finally:
+            server.terminate()
+            server.communicate(timeout=10)
+    assert f"curl -i http://127.0.0.1:{port}/notes" in page
 
 
 async def test_each_app_has_a_store_of_its_own(aiohttp_client, workbook, day, add_note):

@@ -60,6 +60,16 @@ async def test_the_server_log_shows_the_nine_steps_of_a_request(client, add_note
         assert re.search(rf"^\s+{number} \S", log, re.M), f"step {number} is not in the log"
 
 
+async def test_the_log_counts_notes_in_english(client, add_note, caplog):
+    await add_note()
+    caplog.set_level(logging.INFO)
+    await client.get("/notes")
+    assert re.search(r"-> 1 note$", caplog.text, re.M), caplog.text
+    await add_note()
+    await client.get("/notes")
+    assert re.search(r"-> 2 notes$", caplog.text, re.M), caplog.text
+
+
 async def test_the_steps_stay_in_the_header_when_the_log_leaves_them_out(client, add_note, caplog):
     note = await add_note()
     caplog.set_level(logging.WARNING)

@@ -46,7 +46,12 @@ PAGE_2_OF_3 = {"page_index": 2, "page_count": 3, "has_previous": True, "has_next
 # A sample context for each page template.
 PAGES = {
     "blogs.html": {"blogs": [BLOG], "page": ONE_PAGE},
-    "blog.html": {"blog": BLOG, "content_html": Markup("<h1>Hello</h1>"), "comments": [COMMENT]},
+    "blog.html": {
+        "blog": BLOG,
+        "content_html": Markup("<h1>Hello</h1>"),
+        "comments": [COMMENT],
+        "page": {**ONE_PAGE, "item_count": 1},
+    },
     "signin.html": {"error": "Wrong email or password.", "email": "ann@example.com"},
     "signout.html": {},
     "register.html": {"error": "That email is taken.", "name": "Ann", "email": "ann@example.com"},

@@ -1,0 +1,116 @@
+"""Comments that no one account can flood: a rate per account, and an article's comments paged.
+
+One account once posted 2,000 comments in two seconds and an article's page grew to 4 MB.
+Now each account may post ``comments_per_minute`` (a 429 past it, counted in the database so
+that a burst or a second worker cannot slip past), and the article shows a page at a time.
+"""
+
+import asyncio
+import re
+import time
+
+import pytest
+
+from tests.day06_final.conftest import BROWSER_ACCEPT
+
+few_a_minute = pytest.mark.parametrize("settings", [{"comments_per_minute": 3}], ids=["3/min"])
+small_pages = pytest.mark.parametrize("settings", [{"page_size": 5}], ids=["page_size=5"])
+
+
+def comment_texts(html: str) -> list[str]:
+    return re.findall(r'<p class="comment-text">([^<]*)</p>', html)
+
+
+@pytest.mark.production
+@few_a_minute
+async def test_an_account_past_its_comments_a_minute_is_refused_with_429(
+    client, auth, save_blog, rows
+):
+    blog = await save_blog(await auth.make_user(admin=True))
+    await auth.as_user()
+    url = f"/api/blogs/{blog.id}/comments"
+    for n in range(3):
+        assert (await client.post(url, json={"content": f"comment {n}"})).status == 200
+    refused = await client.post(url, json={"content": "one too many"})
+    assert refused.status == 429
+    error = await refused.json()
+    assert (error["error"], error["data"]) == ("comment:throttled", "content")
+    assert "3 comments a minute" in error["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert (await rows())["comments"] == 3
+    # The limit is the account's: another reader still comments.
+    await auth.as_user()
+    assert (await client.post(url, json={"content": "someone else"})).status == 200
+
+
+@pytest.mark.production
+@few_a_minute
+async def test_a_burst_of_comments_sent_at_once_stores_no_more_than_the_limit(
+    client, auth, save_blog, models
+):
+    blog = await save_blog(await auth.make_user(admin=True))
+    await auth.as_user()
+    url = f"/api/blogs/{blog.id}/comments"
+    answers = await asyncio.gather(
+        *(client.post(url, json={"content": f"burst {n}"}) for n in range(20))
+    )
+    statuses = [answer.status for answer in answers]
+    assert set(statuses) <= {200, 429} and statuses.count(429) >= 17
+    # Each comment counted itself after it was stored, so none slipped past the count.
+    stored = await models.Comment.findNumber("count(*)", "blog_id = ?", [blog.id])
+    assert stored == statuses.count(200) <= 3
+
+
+@pytest.mark.production
+@few_a_minute
+async def test_a_comment_form_past_the_limit_says_why_and_keeps_the_text(
+    client, auth, save_blog, save_comment
+):
+    blog = await save_blog(await auth.make_user(admin=True))
+    reader = await auth.as_user()
+    for n in range(3):
+        await save_comment(blog, reader, f"earlier {n}", created_at=time.time() - n)
+    response = await client.post(
+        f"/blog/{blog.id}/comments", data={"content": "Still typing 📝"}, allow_redirects=False
+    )
+    assert response.status == 429
+    html = await response.text()
+    assert "3 comments a minute" in html
+    assert "Still typing 📝</textarea>" in html
+
+
+@small_pages
+async def test_an_article_shows_its_comments_a_page_at_a_time_oldest_first(
+    client, auth, save_blog, save_comment
+):
+    blog = await save_blog(await auth.make_user(admin=True))
+    reader = await auth.make_user()
+    now = time.time()
+    for n in range(12):
+        await save_comment(blog, reader, f"comment {n:02}", created_at=now - 100 + n)
+    first = await (await client.get(f"/blog/{blog.id}")).text()
+    assert comment_texts(first) == [f"comment {n:02}" for n in range(5)]
+    assert "Comments (12)" in first and 'href="?page=2"' in first
+    last = await client.get(f"/blog/{blog.id}", params={"page": "3"})
+    assert last.status == 200
+    assert comment_texts(await last.text()) == ["comment 10", "comment 11"]
+    beyond = await client.get(f"/blog/{blog.id}", params={"page": "4"})
+    assert beyond.status == 404
+    assert "there are 3 pages" in await beyond.text()
+
+
+@small_pages
+async def test_after_commenting_the_reader_lands_on_the_page_that_shows_the_comment(
+    client, auth, save_blog, save_comment
+):
+    blog = await save_blog(await auth.make_user(admin=True))
+    reader = await auth.as_user()
+    for n in range(5):
+        await save_comment(blog, reader, f"earlier {n}", created_at=time.time() - 100 + n)
+    response = await client.post(
+        f"/blog/{blog.id}/comments", data={"content": "The sixth"}, allow_redirects=False
+    )
+    assert response.status == 302
+    assert response.headers["Location"] == f"/blog/{blog.id}?page=2#comments"
+    page = await client.get(response.headers["Location"], headers={"Accept": BROWSER_ACCEPT})
+    assert comment_texts(await page.text()) == ["The sixth"]

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS `comments` (
   `created_at` double NOT NULL,
   PRIMARY KEY (`id`),
   KEY `comments_blog_id` (`blog_id`),
+  KEY `comments_user_id` (`user_id`),
   KEY `comments_created_at` (`created_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 

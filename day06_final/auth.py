@@ -8,11 +8,11 @@ hidden link or button is a convenience for the reader, never a lock.
 
 from aiohttp import web
 
-from .apis import APIAuthenticationError, APIPermissionError
+from .apis import APIAuthenticationError, APIPermissionError, APIValueError
 from .config import CONFIG
 from .models import User
 from .sessions import COOKIE_NAME, read_session
-from .tracing import record
+from .tracing import SECRET_NAMES, record
 
 # The signed-in user, for handlers and templates; absent for a visitor.
 USER = web.RequestKey("user", User)
@@ -52,6 +52,9 @@ async def auth(request: web.Request, handler) -> web.StreamResponse:
         return await handler(request)
     who = getattr(request.match_info.handler, "__who__", "anyone")
     record(request, 3, "auth", f"reads the session cookie; the route is for {who}")
+    for name in SECRET_NAMES.intersection(request.query):
+        # A URL is written to access logs (here, in any proxy) and kept in browser histories.
+        raise APIValueError(name, f"{name}: send it in the request's body, never in its URL")
     user = await session_user(request)
     if user is not None:
         request[USER] = user

@@ -20,7 +20,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from .apis import APIError
 from .auth import USER
 from .orm import DatabaseUnavailableError
-from .tracing import record
+from .tracing import record, shown_path
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ async def access_log(request: web.Request, handler) -> web.StreamResponse:
         raise
     finally:
         elapsed = (time.perf_counter() - started) * 1000
-        log.info("%s %s %d %.2f ms", request.method, request.path_qs, status, elapsed)
+        log.info("%s %s %d %.2f ms", request.method, shown_path(request), status, elapsed)
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -96,11 +96,11 @@ async def errors(request: web.Request, handler) -> web.StreamResponse:
         response = error_response(request, exc.status, exc.error, exc.data, exc.message)
         response.headers.update(getattr(exc, "headers", {}))  # such as a 429's Retry-After
     except DatabaseUnavailableError as exc:
-        log.error("%s %s: %s", request.method, request.path_qs, exc)
+        log.error("%s %s: %s", request.method, shown_path(request), exc)
         response = error_response(request, 503, "database:unavailable", "", "")
     except Exception:
         # A bug: the traceback goes to the log, for you; the visitor gets a plain 500.
-        log.exception("%s %s failed", request.method, request.path_qs)
+        log.exception("%s %s failed", request.method, shown_path(request))
         response = error_response(request, 500, "server:error", "", "")
     record(request, 8, "errors", f"{response.status}, {response.content_type}")
     return response

@@ -12,7 +12,9 @@ rest of the trace.
 
 import contextvars
 import logging
+import re
 from typing import NamedTuple
+from urllib.parse import unquote_plus
 
 from aiohttp import web
 
@@ -28,6 +30,15 @@ class Step(NamedTuple):
 
 
 TRACE = web.RequestKey("trace", list[Step])
+# Parameters whose values are credentials: never read from a URL (auth.py refuses them there),
+# never written to a log. A password hash is no better: whoever reads one can guess at it.
+SECRET_NAMES = frozenset({"password", "password2", "current", "passwd"})
+_NAMES = "|".join(sorted(SECRET_NAMES))
+# name=value as step 4 shows it: a quoted string, a [list], or anything up to "," or ")".
+_SECRET_ARGUMENT = re.compile(
+    rf"\b({_NAMES})=('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\[.*?\](?=, \w+=|\)$)|[^,)]*)"
+)
+_PASSWORD_HASH = re.compile(r"scrypt\$[\w+/=,$]*")
 # The request the running task serves. aiohttp runs each request in a task of its own, with
 # its own copy of the context: the ORM, which knows nothing of requests, still reaches it.
 SERVING = contextvars.ContextVar("serving", default=None)
@@ -35,12 +46,31 @@ SERVING = contextvars.ContextVar("serving", default=None)
 
 def record(request: web.Request, number: int, who: str, what: str) -> None:
     """Note one step. Step 7 is what the controller returned or raised: when it never ran (its
-    arguments were refused at step 4, or no route matched) there is no step 7, whoever asks."""
+    arguments were refused at step 4, or no route matched) there is no step 7, whoever asks.
+    Step 4 shows the controller's arguments: credentials (``password=...``) are starred out."""
     steps = request.get(TRACE)
     if steps is None:  # an app without the trace middleware: coroweb works there too
         return
     if number != 7 or controller_ran(steps):
-        steps.append(Step(number, who, what))
+        steps.append(Step(number, who, without_credentials(what) if number == 4 else what))
+
+
+def without_credentials(text: str) -> str:
+    """``text`` with the values of SECRET_NAMES arguments and any password hash starred out."""
+    text = _SECRET_ARGUMENT.sub(lambda match: f"{match.group(1)}=***", text)
+    return _PASSWORD_HASH.sub("***", text)
+
+
+def shown_path(request: web.Request) -> str:
+    """The request's path and query string for a log, the values of SECRET_NAMES starred out."""
+    if not SECRET_NAMES.intersection(request.query):
+        return request.path_qs
+    pairs = (pair.partition("=") for pair in request.rel_url.raw_query_string.split("&"))
+    query = "&".join(
+        f"{name}=***" if unquote_plus(name) in SECRET_NAMES else f"{name}{equals}{value}"
+        for name, equals, value in pairs
+    )
+    return f"{request.path}?{query}"
 
 
 def controller_ran(steps: list[Step]) -> bool:
@@ -53,7 +83,7 @@ async def trace(request: web.Request, handler) -> web.StreamResponse:
     request[TRACE] = []
     SERVING.set(request)
     version = f"HTTP/{request.version.major}.{request.version.minor}"
-    record(request, 1, "client", f"{request.method} {request.path_qs} {version}")
+    record(request, 1, "client", f"{request.method} {shown_path(request)} {version}")
     # aiohttp asks the router before it calls any middleware: the answer is already here.
     match = request.match_info
     if match.http_exception is not None:
@@ -75,7 +105,7 @@ async def send(request: web.Request, response: web.StreamResponse) -> None:
     # A dozen lines to format for every request: only when the log will show them.
     if log.isEnabledFor(logging.INFO):
         lines = (f"  {step.number} {step.who:<16} {step.what}" for step in steps)
-        log.info("%s %s\n%s", request.method, request.path_qs, "\n".join(lines))
+        log.info("%s %s\n%s", request.method, shown_path(request), "\n".join(lines))
 
 
 def trace_statement(sql: str, args: tuple) -> None:
@@ -87,7 +117,7 @@ def trace_statement(sql: str, args: tuple) -> None:
     request = SERVING.get()
     if request is not None:
         # The arguments only for a log that shows them: an article's text can be a megabyte.
-        shown = f"{sql}  {args}" if log.isEnabledFor(logging.INFO) else sql
+        shown = without_credentials(f"{sql}  {args}") if log.isEnabledFor(logging.INFO) else sql
         record(request, 6 if controller_ran(request.get(TRACE, [])) else 3, "orm", shown)
 
 

@@ -5,6 +5,7 @@ Each check is an attack from issue 14 that used to work. Where the database deci
 emails compare, which sessions still count), the check runs on SQLite and MariaDB.
 """
 
+import logging
 import stat
 from pathlib import Path
 
@@ -267,3 +268,53 @@ async def test_only_an_admin_disables_and_never_their_own_account(client, auth, 
     assert response.status == 400
     assert (await auth.sign_in("admin@example.com")).status == 200
     assert (await client.post("/api/users/no-such-user/disable")).status == 404
+
+
+# --- credentials kept out of logs and URLs -------------------------------------------------
+
+
+@pytest.fixture
+def server_log(caplog, workbook, day):
+    """What ``serve --trace`` would log: the access log, the nine steps and their SQL."""
+    for module in ("tracing", "middlewares"):
+        caplog.set_level(logging.INFO, logger=workbook.load(day, module).log.name)
+    return caplog
+
+
+async def test_the_traced_log_never_shows_a_password_or_its_hash(client, auth, server_log):
+    body = {"name": "Rui", "email": "rui@example.com", "password": PASSWORD}
+    assert (await client.post("/api/users", json=body)).status == 200
+    assert (await auth.sign_in("rui@example.com", "a wrong guess, 'quoted'")).status == 401
+    assert (await auth.sign_in("rui@example.com")).status == 200
+    change = {"current": PASSWORD, "password": NEW_PASSWORD}
+    assert (await client.post("/api/account/password", json=change)).status == 200
+    logged = server_log.text
+    # The log still shows each step and its SQL: only the credentials are hidden.
+    assert "api_authenticate(" in logged and "INSERT INTO" in logged
+    for secret in (PASSWORD, NEW_PASSWORD, "a wrong guess", "scrypt$"):
+        assert secret not in logged
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/authenticate?password=hunter22", {"email": "rui@example.com"}),
+        ("/api/users?password=hunter22", {"name": "Rui", "email": "rui@example.com"}),
+        ("/signin?password=hunter22", {"email": "rui@example.com"}),
+        ("/account/password?current=hunter22", {"password": NEW_PASSWORD}),
+    ],
+)
+async def test_a_password_in_the_url_is_a_400_naming_it_and_never_logged(
+    client, auth, server_log, rows, path, body
+):
+    await auth.as_user()
+    before = await rows()
+    sent = {"json": body} if path.startswith("/api/") else {"data": body}
+    response = await client.post(path, allow_redirects=False, **sent)
+    assert response.status == 400
+    field = path.split("?")[1].split("=")[0]
+    assert f"{field}:" in await response.text()
+    assert await rows() == before
+    # URLs are logged here, by any proxy in between, and kept in browsers' histories.
+    assert "hunter22" not in server_log.text

@@ -3,6 +3,7 @@ in a process of its own, with what they print and the status they exit with."""
 
 import json
 import re
+import secrets
 import sqlite3
 import subprocess
 
@@ -135,6 +136,21 @@ def test_the_server_names_its_database_and_how_to_make_the_first_administrator(
     # Once there is one, the hint is gone; the database is still named.
     log = start_up_log(workbook, day, url)
     assert "database: the SQLite file" in log and "create-admin" not in log
+
+
+@pytest.mark.mysql
+def test_the_server_names_a_mysql_database_without_its_password(workbook, day, mysql_server):
+    database = mysql_server.create_database()
+    user, password = f"{database}_u"[-32:], secrets.token_hex(8)
+    mysql_server.execute(f"CREATE USER '{user}'@'%' IDENTIFIED BY '{password}'")
+    try:
+        mysql_server.execute(f"GRANT ALL ON `{database}`.* TO '{user}'@'%'")
+        address = f"{mysql_server.host}:{mysql_server.port}/{database}"
+        log = start_up_log(workbook, day, f"mysql://{user}:{password}@{address}")
+    finally:
+        mysql_server.execute(f"DROP USER '{user}'@'%'")
+    assert f"database: mysql://{user}:***@{address}" in log
+    assert password not in log
 
 
 @pytest.mark.parametrize("trace", [False, True], ids=["quiet", "--trace"])

@@ -27,6 +27,9 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 # the unassigned, private and surrogate code points; plus letters drawn blank (Hangul fillers).
 INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+# Zero-width (non-)joiners are format characters with a job between two letters or emoji
+# (👨‍👩‍👧, and in Indic scripts): allowed there only.
+JOINERS = {"\u200c", "\u200d"}
 MAX_MARKS = 3  # combining marks on one letter: Thai or Vietnamese need 2, a "Zalgo" flood 40
 # Letters that look like Latin ones (a few Cyrillic and Greek, digits and bars): enough to
 # catch an "Аdmin" with a Cyrillic A. Unicode's full list is confusables.txt.
@@ -42,6 +45,8 @@ def invisible(value: str) -> str | None:
     """The first character of ``value`` that hides or reorders text, as U+XXXX, or None."""
     marks = 0
     for position, char in enumerate(value):
+        if char in JOINERS and between_visible(value, position):
+            continue
         category = unicodedata.category(char)
         marks = marks + 1 if category.startswith("M") else 0
         if (
@@ -53,6 +58,11 @@ def invisible(value: str) -> str | None:
         ):
             return f"U+{ord(char):04X}"
     return None
+
+
+def between_visible(value: str, position: int) -> bool:
+    neighbours = value[position - 1 : position] + value[position + 1 : position + 2]
+    return position > 0 and len(neighbours) == 2 and not (set(neighbours) & (JOINERS | {" "}))
 
 
 def skeleton(name: str) -> str:

@@ -88,6 +88,8 @@ HIDDEN_OR_FORGED_NAMES = [
     pytest.param("\u3164", id="Hangul filler"),
     pytest.param("\ufeff", id="byte-order mark"),
     pytest.param("Ann\u200bBell", id="zero-width space inside"),
+    pytest.param("\u200dAnn", id="zero-width joiner first"),
+    pytest.param("Ann\u200d\u200dBell", id="two zero-width joiners"),
     pytest.param("evil\u202egnp.exe", id="right-to-left override"),
     pytest.param("Ann\u2066Bell", id="bidirectional isolate"),
     pytest.param("Z" + "\u0301" * 49, id="49 combining marks"),
@@ -127,6 +129,8 @@ async def test_a_hidden_or_administrator_like_name_is_a_400_naming_the_name(
         ("  Ｊｏｓé  ", "José"),
         ("Jose\u0301", "José"),
         ("Addy Minh", "Addy Minh"),
+        ("Family 👨\u200d👩\u200d👧", "Family 👨\u200d👩\u200d👧"),
+        ("Love ❤️", "Love ❤️"),
     ],
 )
 async def test_a_real_name_is_kept_in_its_normal_form(client, admin, models, name, stored):

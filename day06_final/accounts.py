@@ -4,7 +4,8 @@ account and making an administrator, with the rules in one place.
 The JSON API, the HTML forms and ``python -m day06_final create-admin`` all come here. Notice
 how signing in gives nothing away: an unknown email and a wrong password get the same error,
 after the same work (a password hash is checked either way) and the same pause; and that every
-way of ending sessions raises ``session_generation`` in one UPDATE, never a read-then-write.
+way of ending sessions raises ``session_generation`` (in ``account_states``) in one
+statement, never a read-then-write.
 """
 
 import asyncio
@@ -12,7 +13,8 @@ import os
 
 from . import passwords, throttle
 from .apis import APIAuthenticationError, APIPermissionError, APIValueError
-from .models import User
+from .auth import account_state
+from .models import AccountState, User
 from .orm import IntegrityError, execute
 from .posts import find
 from .validation import PASSWORD_CHANGE, REGISTRATION, SIGN_IN, clean, skeleton
@@ -42,9 +44,20 @@ def public(user: User) -> dict:
     return {key: value for key, value in user.items() if key not in ("passwd", "email")}
 
 
-def for_admins(user: User) -> dict:
-    """What an administrator sees of a user: everything but the password hash."""
-    return {key: value for key, value in user.items() if key != "passwd"}
+def for_admins(user: User, state: AccountState | None = None) -> dict:
+    """What an administrator sees of a user: everything but the password hash, and whether
+    the account is disabled."""
+    shown = {key: value for key, value in user.items() if key != "passwd"}
+    return {**shown, "disabled": bool(state and state.disabled)}
+
+
+async def disabled_among(users: list[User]) -> set[str]:
+    """The ids of the disabled accounts among ``users`` (one query)."""
+    if not users:
+        return set()
+    marks = ", ".join("?" for _ in users)
+    where, args = f"disabled = ? AND user_id IN ({marks})", [True, *(u.id for u in users)]
+    return {state.user_id for state in await AccountState.findAll(where, args)}
 
 
 async def find_by_email(email: str) -> User | None:
@@ -101,7 +114,7 @@ async def authenticate(values: dict, failure_delay: float, address: str) -> User
             # Each guess waits this long; the throttle limits how many guesses there are.
             await asyncio.sleep(failure_delay)
             raise APIAuthenticationError(SIGN_IN_FAILED, "auth:failed")
-    if user.disabled:  # said only to whoever knows the password
+    if (await account_state(user.id)).disabled:  # said only to whoever knows the password
         raise APIPermissionError(DISABLED)
     if passwords.needs_rehash(user.passwd):
         # The cost was raised since this hash was made: the password is at hand, redo it.
@@ -110,16 +123,20 @@ async def authenticate(values: dict, failure_delay: float, address: str) -> User
     return user
 
 
-async def end_sessions(user_id: str, **changes) -> User:
-    """End every session of the user, wherever its cookie is; save ``changes`` at the same time.
+async def end_sessions(user_id: str, **changes) -> AccountState:
+    """End every session of the user, wherever its cookie is; save ``changes`` to the state.
 
-    Signing out, a new password and disabling the account all come here: one UPDATE raises the
-    generation that every session cookie of the user was signed with (sessions.py).
+    Signing out and disabling the account come here: one statement raises the generation that
+    every session cookie of the user was signed with (sessions.py), or a first row starts at 1.
     """
-    assignments = "".join(f"{column} = ?, " for column in changes)
-    sql = f"UPDATE users SET {assignments}session_generation = session_generation + 1 WHERE id = ?"
-    await execute(sql, [*changes.values(), user_id])
-    return await User.find(user_id)
+    try:
+        await AccountState(user_id=user_id, session_generation=1, **changes).save()
+    except IntegrityError:  # the row is there (perhaps since a moment ago): raise it in place
+        assignments = "".join(f"{column} = ?, " for column in changes)
+        table = AccountState.__table__
+        sql = f"UPDATE {table} SET {assignments}session_generation = session_generation + 1"
+        await execute(f"{sql} WHERE user_id = ?", [*changes.values(), user_id])
+    return await account_state(user_id)
 
 
 async def change_password(user: User, values: dict, address: str) -> User:
@@ -132,15 +149,18 @@ async def change_password(user: User, values: dict, address: str) -> User:
     async with throttle.sign_in_attempt(user.email, address):
         if not await passwords.verify_password(fields["current"], user.passwd):
             raise APIValueError("current", "current: that is not your current password")
-    return await end_sessions(user.id, passwd=await passwords.hash_password(fields["password"]))
+    # A new hash gives every older session cookie a fingerprint that no longer matches.
+    user.passwd = await passwords.hash_password(fields["password"])
+    await execute("UPDATE users SET passwd = ? WHERE id = ?", [user.passwd, user.id])
+    return user
 
 
-async def set_disabled(admin: User, user_id: str, disabled: bool) -> User:
-    """Disable (or enable again) an account; a disabled user's sessions end at once."""
+async def set_disabled(admin: User, user_id: str, disabled: bool) -> dict:
+    """Disable (or enable again) an account, and end its sessions: what admins see of it."""
     user = await find(User, user_id, "user")
     if user.id == admin.id:
         raise APIValueError("id", "id: an administrator cannot disable their own account")
-    return await end_sessions(user.id, disabled=disabled)
+    return for_admins(user, await end_sessions(user.id, disabled=disabled))
 
 
 async def create_admin(values: dict) -> tuple[User, bool]:

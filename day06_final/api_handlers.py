@@ -9,21 +9,19 @@ from aiohttp import web
 
 from . import accounts, posts
 from .apis import find_page
-from .auth import USER, admin_only, signed_in
+from .auth import USER, admin_only, sign_in, signed_in
 from .config import CONFIG
 from .coroweb import get, post
 from .markup import render_in_time
 from .middlewares import json_response
 from .models import Blog, Comment, User
-from .sessions import start_session
 from .validation import PREVIEW, clean
 
 
-def signed_in_json(request: web.Request, user: User) -> web.Response:
+async def signed_in_json(request: web.Request, user: User) -> web.Response:
     """The user, as the API shows them to themself, with a fresh session cookie."""
     response = json_response(accounts.public(user))
-    config, generation = request.app[CONFIG], user.session_generation
-    start_session(response, request, user.id, user.passwd, config, generation=generation)
+    await sign_in(response, request, user)
     return response
 
 
@@ -33,7 +31,7 @@ def signed_in_json(request: web.Request, user: User) -> web.Response:
 @post("/api/users")
 async def api_register(request, *, name=None, email=None, password=None):
     user = await accounts.register({"name": name, "email": email, "password": password})
-    return signed_in_json(request, user)
+    return await signed_in_json(request, user)
 
 
 @post("/api/authenticate")
@@ -41,7 +39,7 @@ async def api_authenticate(request, *, email=None, password=None):
     delay = request.app[CONFIG].signin_failure_delay
     values = {"email": email, "password": password}
     user = await accounts.authenticate(values, delay, request.remote or "")
-    return signed_in_json(request, user)
+    return await signed_in_json(request, user)
 
 
 @signed_in
@@ -49,26 +47,28 @@ async def api_authenticate(request, *, email=None, password=None):
 async def api_change_password(request, *, current=None, password=None):
     values = {"current": current, "password": password}
     user = await accounts.change_password(request[USER], values, request.remote or "")
-    return signed_in_json(request, user)  # the other sessions ended; this one goes on
+    return await signed_in_json(request, user)  # the other sessions ended; this one goes on
 
 
 @admin_only
 @get("/api/users")
 async def api_users(request, *, page: int = 1):
     paging, users = await find_page(User, page, request.app[CONFIG].page_size)
-    return {"page": paging.to_json(), "users": [accounts.for_admins(user) for user in users]}
+    disabled = await accounts.disabled_among(users)
+    shown = [{**accounts.for_admins(user), "disabled": user.id in disabled} for user in users]
+    return {"page": paging.to_json(), "users": shown}
 
 
 @admin_only
 @post("/api/users/{id}/disable")
 async def api_disable_user(request, id):
-    return accounts.for_admins(await accounts.set_disabled(request[USER], id, True))
+    return await accounts.set_disabled(request[USER], id, True)
 
 
 @admin_only
 @post("/api/users/{id}/enable")
 async def api_enable_user(request, id):
-    return accounts.for_admins(await accounts.set_disabled(request[USER], id, False))
+    return await accounts.set_disabled(request[USER], id, False)
 
 
 # --- articles -----------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from aiohttp import web
 
 from .apis import APIAuthenticationError, APIPermissionError, APIValueError
 from .config import CONFIG
-from .models import User
-from .sessions import COOKIE_NAME, read_session
+from .models import AccountState, User
+from .sessions import COOKIE_NAME, read_session, start_session
 from .tracing import SECRET_NAMES, record
 
 # The signed-in user, for handlers and templates; absent for a visitor.
@@ -30,6 +30,19 @@ def admin_only(fn):
     return fn
 
 
+async def account_state(user_id: str) -> AccountState:
+    """The account's state: its row, or the state of an account nobody touched."""
+    untouched = AccountState(user_id=user_id, session_generation=0, disabled=False)
+    return await AccountState.find(user_id) or untouched
+
+
+async def sign_in(response: web.StreamResponse, request: web.Request, user: User) -> None:
+    """Sign ``user`` in: ``response`` sets a session cookie of their current generation."""
+    generation = (await account_state(user.id)).session_generation
+    config = request.app[CONFIG]
+    start_session(response, request, user.id, user.passwd, config, generation=generation)
+
+
 async def session_user(request: web.Request) -> User | None:
     """The user the session cookie names, if it is valid, unexpired, not ended and enabled."""
     secret = request.app[CONFIG].secret
@@ -37,10 +50,11 @@ async def session_user(request: web.Request) -> User | None:
     if session is None:
         return None
     user = await User.find(session.user_id)
-    if user is None or user.disabled:
+    if user is None:
         return None
+    state = await account_state(user.id)
     # After a sign-out or a password change the fingerprint differs: older sessions end here.
-    if not session.matches(user.passwd, secret, user.session_generation):
+    if state.disabled or not session.matches(user.passwd, secret, state.session_generation):
         return None
     return user
 

@@ -10,13 +10,13 @@ from aiohttp import web
 
 from . import accounts, orm, posts
 from .apis import APIError, find_page
-from .auth import USER, admin_only, signed_in
+from .auth import USER, admin_only, sign_in, signed_in
 from .config import CONFIG
 from .coroweb import get, post
 from .feed import atom_feed
 from .middlewares import render
 from .models import Blog, Comment, User
-from .sessions import end_session, start_session
+from .sessions import end_session
 
 SITE_TITLE = "Awesome Python Blog"
 FEED_LENGTH = 20
@@ -24,11 +24,10 @@ FEED_LENGTH = 20
 LISTED = ("id", "name", "summary", "user_name", "created_at")
 
 
-def signed_in_redirect(request: web.Request, user: User, location: str) -> web.Response:
+async def signed_in_redirect(request: web.Request, user: User, location: str) -> web.Response:
     """A 302 to ``location`` that also signs ``user`` in (a fresh session cookie)."""
     response = web.Response(status=302, headers={"Location": location})
-    config, generation = request.app[CONFIG], user.session_generation
-    start_session(response, request, user.id, user.passwd, config, generation=generation)
+    await sign_in(response, request, user)
     return response
 
 
@@ -105,7 +104,7 @@ async def register_form(request, *, name=None, email=None, password=None, passwo
         user = await accounts.register({"name": name, "email": email, "password": password})
     except APIError as exc:
         return exc.status, {**again, "error": exc.message}
-    return signed_in_redirect(request, user, "/")
+    return await signed_in_redirect(request, user, "/")
 
 
 @get("/signin")
@@ -124,7 +123,7 @@ async def signin_form(request, *, email=None, password=None):
         response = render(request, "signin.html", page, status=exc.status)
         response.headers.update(getattr(exc, "headers", {}))  # a 429's Retry-After
         return response
-    return signed_in_redirect(request, user, "/")
+    return await signed_in_redirect(request, user, "/")
 
 
 @get("/signout")
@@ -167,8 +166,7 @@ async def password_form(request, *, current=None, password=None, password2=None)
         return response
     # Every session of the user ended with the old password; this browser starts a new one.
     response = render(request, "account_password.html", {"changed": True})
-    config, generation = request.app[CONFIG], user.session_generation
-    start_session(response, request, user.id, user.passwd, config, generation=generation)
+    await sign_in(response, request, user)
     return response
 
 
@@ -238,7 +236,9 @@ async def manage_comments(request, *, page: int = 1):
 @get("/manage/users")
 async def manage_users(request, *, page: int = 1):
     paging, users = await find_page(User, page, request.app[CONFIG].page_size)
-    return {"__template__": "manage_users.html", "users": users, "page": paging}
+    disabled = await accounts.disabled_among(users)
+    page = {"users": users, "page": paging, "disabled": disabled}
+    return {"__template__": "manage_users.html", **page}
 
 
 @admin_only

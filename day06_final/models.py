@@ -40,9 +40,6 @@ class User(Model):
     name = StringField(ddl="varchar(50)")
     image = StringField(ddl="varchar(500)")
     created_at = created_at_field()
-    # Raised to end all the user's sessions at once (sessions.py); disabled refuses sign-ins.
-    session_generation = IntegerField(default=0)
-    disabled = BooleanField(default=False)
 
 
 class Blog(Model):
@@ -79,6 +76,18 @@ class SignInAttempt(Model):
     email = StringField(ddl="varchar(255)", index=True)  # the account tried
     address = StringField(ddl="varchar(100)", index=True)  # the client it came from
     created_at = created_at_field()
+
+
+class AccountState(Model):
+    """What the server decides about an account, beside the course's users table: how many
+    times all its sessions were ended (sessions.py), and whether an administrator disabled it.
+    A user without a row has generation 0 and is enabled."""
+
+    __table__ = "account_states"
+
+    user_id = StringField(primary_key=True, ddl="varchar(50)")
+    session_generation = IntegerField(default=0)
+    disabled = BooleanField(default=False)
 
 
 class BlogHtml(Model):

@@ -11,8 +11,6 @@ CREATE TABLE IF NOT EXISTS `users` (
   `name` varchar(50) NOT NULL,
   `image` varchar(500) NOT NULL,
   `created_at` double NOT NULL,
-  `session_generation` bigint NOT NULL,
-  `disabled` boolean NOT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `users_email` (`email`),
   KEY `users_created_at` (`created_at`)
@@ -54,6 +52,13 @@ CREATE TABLE IF NOT EXISTS `sign_in_attempts` (
   KEY `sign_in_attempts_email` (`email`),
   KEY `sign_in_attempts_address` (`address`),
   KEY `sign_in_attempts_created_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE IF NOT EXISTS `account_states` (
+  `user_id` varchar(50) NOT NULL,
+  `session_generation` bigint NOT NULL,
+  `disabled` boolean NOT NULL,
+  PRIMARY KEY (`user_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE IF NOT EXISTS `blog_html` (

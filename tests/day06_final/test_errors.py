@@ -131,9 +131,10 @@ async def test_a_page_walks_the_nine_steps_with_the_blog_s_middlewares_at_step_3
     response = await client.get("/")
     numbers = [n for n, _ in steps(response)]
     assert numbers == sorted(numbers) and set(numbers) == set(range(1, 10))
-    # auth asks the database who is signed in while the middlewares work: step 3 too.
+    # auth asks the database who is signed in, and whether their sessions still count, while
+    # the middlewares work: step 3 too.
     step_3 = [who for n, who in steps(response) if n == 3]
-    assert step_3 == ["access_log", "errors", "auth", "orm", "response_factory"]
+    assert step_3 == ["access_log", "errors", "auth", "orm", "orm", "response_factory"]
     assert {who for n, who in steps(response) if n == 6} == {"orm"}
 
 

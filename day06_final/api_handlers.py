@@ -118,10 +118,13 @@ async def api_preview(*, text=None):
 
 @signed_in
 @post("/api/blogs/{id}/comments")
-async def api_create_comment(request, id, *, content=None):
+async def api_create_comment(request, id, *, content=None, idempotency_key=None):
     blog = await posts.find(Blog, id, "blog")
     per_minute = request.app[CONFIG].comments_per_minute
-    return await posts.add_comment(request[USER], blog, {"content": content}, per_minute=per_minute)
+    # A script's retry sends the same key, as a header (as HTTP APIs do) or in the body.
+    key = request.headers.get("Idempotency-Key", idempotency_key)
+    values = {"content": content}
+    return await posts.add_comment(request[USER], blog, values, per_minute=per_minute, key=key)
 
 
 @admin_only
@@ -134,6 +137,5 @@ async def api_comments(request, *, page: int = 1):
 @admin_only
 @post("/api/comments/{id}/delete")
 async def api_delete_comment(id):
-    comment = await posts.find(Comment, id, "comment")
-    await comment.remove()
+    await posts.delete_comment(await posts.find(Comment, id, "comment"))
     return {"id": id}

@@ -25,7 +25,7 @@ from .coroweb import add_routes, add_static
 from .csrf import csrf_protection
 from .headers import security_headers
 from .middlewares import JINJA2, access_log, errors, quiet_broken_requests, response_factory
-from .models import AccountState, Blog, BlogHtml, Comment, SignInAttempt, User
+from .models import AccountState, Blog, BlogHtml, Comment, CommentKey, SignInAttempt, User
 from .orm import Model, close_pool, create_pool, create_tables
 from .proxy import forwarded_headers
 from .tracing import send, trace, trace_queries
@@ -84,7 +84,7 @@ def init_jinja2(app: web.Application, **options) -> None:
 # --- the application ---------------------------------------------------------------------
 
 
-MODELS = (User, Blog, Comment, SignInAttempt, AccountState, BlogHtml)
+MODELS = (User, Blog, Comment, SignInAttempt, AccountState, BlogHtml, CommentKey)
 
 
 def create_private_sqlite_file(db_url: str) -> None:

@@ -6,6 +6,8 @@ again with the message and what was typed (never a password); one that works red
 that reloading the next page does not send the form twice.
 """
 
+import secrets
+
 from aiohttp import web
 
 from . import accounts, orm, posts
@@ -57,6 +59,8 @@ async def article(blog: Blog, page_index: int, page_size: int, **comment_form) -
         "content_html": await posts.html_of(blog),
         "comments": comments,
         "page": paging,
+        # A new key for each form: posting it twice (a double click, a retry) stores one comment.
+        "comment_key": secrets.token_urlsafe(18),
         **comment_form,
     }
 
@@ -73,12 +77,13 @@ async def feed(request):
 
 @signed_in
 @post("/blog/{id}/comments")
-async def comment_form(request, id, *, content=None):
+async def comment_form(request, id, *, content=None, idempotency_key=None):
     blog = await posts.find(Blog, id, "blog")
     config = request.app[CONFIG]
     try:
-        per_minute = config.comments_per_minute
-        await posts.add_comment(request[USER], blog, {"content": content}, per_minute=per_minute)
+        per_minute, key = config.comments_per_minute, idempotency_key
+        values = {"content": content}
+        await posts.add_comment(request[USER], blog, values, per_minute=per_minute, key=key)
     except APIError as exc:
         page = await article(blog, 1, config.page_size, error=exc.message, comment_text=content)
         return exc.status, page

@@ -90,6 +90,16 @@ class AccountState(Model):
     disabled = BooleanField(default=False)
 
 
+class CommentKey(Model):
+    """The key a comment's form or script sent with it (posts.add_comment): a retry is found."""
+
+    __table__ = "comment_keys"
+
+    request_key = StringField(primary_key=True, ddl="varchar(120)")  # author's id:their key
+    comment_id = StringField(ddl="varchar(50)", index=True)
+    created_at = created_at_field()
+
+
 class BlogHtml(Model):
     """An article's content as HTML, rendered once as it was saved (markup.render_in_time)."""
 

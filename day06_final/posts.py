@@ -14,12 +14,14 @@ from markupsafe import Markup
 from . import orm
 from .apis import APIError, APIResourceNotFoundError, APIValueError, Page
 from .markup import render_in_time
-from .models import Blog, BlogHtml, Comment, User
+from .models import Blog, BlogHtml, Comment, CommentKey, User
 from .validation import BLOG, COMMENT, clean
 
 # What models.next_id() makes. Anything else cannot be an id, so it is a 404 at once, without
 # a query: "1' OR '1'='1" never reaches the database, nor does text it could not even store.
 ID = re.compile(r"[0-9a-f]{50}")
+# What a client may send as a comment's idempotency key: a UUID, a random token.
+REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 async def find(model: type[orm.Model], id: str, what: str) -> orm.Model:
@@ -82,6 +84,10 @@ async def html_of(blog: Blog) -> Markup:
 async def delete_blog(blog: Blog) -> None:
     """Delete ``blog`` and every comment on it, all or nothing."""
     async with orm.transaction():
+        comments_of_blog = "SELECT id FROM comments WHERE blog_id = ?"
+        await orm.execute(
+            f"DELETE FROM comment_keys WHERE comment_id IN ({comments_of_blog})", [blog.id]
+        )
         await orm.execute("DELETE FROM comments WHERE blog_id = ?", [blog.id])
         await orm.execute("DELETE FROM blog_html WHERE blog_id = ?", [blog.id])
         await blog.remove()
@@ -105,24 +111,65 @@ class TooManyComments(APIError):
 
 
 async def add_comment(
-    author: User, blog: Blog, values: dict, *, per_minute: int | None = None
+    author: User,
+    blog: Blog,
+    values: dict,
+    *,
+    per_minute: int | None = None,
+    key: str | None = None,
 ) -> Comment:
     """A new comment ``{content}`` by ``author`` on ``blog``: at most ``per_minute`` a minute
     (None: no limit, for the seed command and the like).
 
-    Counted after it is saved, as throttle.py counts sign-ins: comments sent at once each see
-    the others' rows, in every worker, so a burst cannot slip past the count.
+    ``key``: the idempotency key the form or script sent with it. A request sent again with
+    the same key (a retry after a timeout, a form posted twice) gets the comment the first one
+    stored, and stores nothing: the key is the primary key of ``comment_keys``, so even two
+    copies sent at once store one comment. The rate is counted after saving, as throttle.py
+    counts sign-ins: comments sent at once each see the others' rows, in every worker.
     """
+    request_key = None
+    if key is not None:
+        if not REQUEST_KEY.fullmatch(key):
+            message = "idempotency_key: 8 to 64 letters, digits, - or _"
+            raise APIValueError("idempotency_key", message)
+        request_key = f"{author.id}:{key}"  # one reader's keys never meet another's
+        if (earlier := await keyed_comment(request_key)) is not None:
+            return earlier
     comment = Comment(blog_id=blog.id, **by(author), **clean(COMMENT, values))
-    await comment.save()
+    if request_key is None:
+        await comment.save()
+    else:
+        try:
+            async with orm.transaction():  # the comment and its key, or neither
+                await comment.save()
+                await CommentKey(request_key=request_key, comment_id=comment.id).save()
+        except orm.IntegrityError:
+            # The same request, sent twice at once: the other copy stored it first.
+            if (earlier := await keyed_comment(request_key)) is not None:
+                return earlier
+            message = "This comment was sent before."
+            raise APIError("comment:repeated", "idempotency_key", message) from None
     where = "user_id = ? AND created_at > ?"
     args = [author.id, comment.created_at - COMMENT_WINDOW]
     if per_minute is not None and await Comment.findNumber("count(*)", where, args) > per_minute:
         oldest = await Comment.findNumber("min(created_at)", where, args)
-        await comment.remove()
+        await delete_comment(comment)
         wait = math.ceil(oldest + COMMENT_WINDOW - comment.created_at)
         raise TooManyComments(per_minute, max(1, wait))
     return comment
+
+
+async def keyed_comment(request_key: str) -> Comment | None:
+    """The comment stored with this ``author id:key``, if any."""
+    stored = await CommentKey.find(request_key)
+    return await Comment.find(stored.comment_id) if stored is not None else None
+
+
+async def delete_comment(comment: Comment) -> None:
+    """Delete ``comment`` and the key it was sent with."""
+    async with orm.transaction():
+        await orm.execute("DELETE FROM comment_keys WHERE comment_id = ?", [comment.id])
+        await comment.remove()
 
 
 async def last_comment_page(blog: Blog, page_size: int) -> int:

@@ -66,3 +66,12 @@ CREATE TABLE IF NOT EXISTS `blog_html` (
   `html` mediumtext NOT NULL,
   PRIMARY KEY (`blog_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE IF NOT EXISTS `comment_keys` (
+  `request_key` varchar(120) NOT NULL,
+  `comment_id` varchar(50) NOT NULL,
+  `created_at` double NOT NULL,
+  PRIMARY KEY (`request_key`),
+  KEY `comment_keys_comment_id` (`comment_id`),
+  KEY `comment_keys_created_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -31,7 +31,7 @@ def test_init_db_creates_the_tables(run, sqlite_db):
     assert result.returncode == 0, result.stderr
     assert "users, blogs, comments" in result.stdout
     tables = {name for (name,) in query("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    day6 = {"sign_in_attempts", "account_states", "blog_html"}  # the defences' tables
+    day6 = {"sign_in_attempts", "account_states", "blog_html", "comment_keys"}  # defences'
     assert tables == {"users", "blogs", "comments"} | day6
 
 

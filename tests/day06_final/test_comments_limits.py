@@ -114,3 +114,102 @@ async def test_after_commenting_the_reader_lands_on_the_page_that_shows_the_comm
     assert response.headers["Location"] == f"/blog/{blog.id}?page=2#comments"
     page = await client.get(response.headers["Location"], headers={"Accept": BROWSER_ACCEPT})
     assert comment_texts(await page.text()) == ["The sixth"]
+
+
+# --- a retry stores nothing twice ---------------------------------------------------------
+
+
+@pytest.mark.production
+async def test_a_comment_sent_again_with_its_key_is_stored_once_and_answered_as_the_first(
+    client, auth, save_blog, rows
+):
+    blog = await save_blog(await auth.make_user(admin=True))
+    await auth.as_user()
+    url, key = f"/api/blogs/{blog.id}/comments", {"Idempotency-Key": "retry-0123456789"}
+    # The first answer was lost (a timeout, a 503 after the row was written): the script retries.
+    first = await client.post(url, json={"content": "Only once"}, headers=key)
+    again = await client.post(url, json={"content": "Only once"}, headers=key)
+    assert (first.status, again.status) == (200, 200)
+    assert await again.json() == await first.json()
+    assert (await rows())["comments"] == 1
+
+
+@pytest.mark.production
+async def test_copies_of_one_comment_sent_at_once_store_one_comment(
+    client, auth, save_blog, models
+):
+    blog = await save_blog(await auth.make_user(admin=True))
+    await auth.as_user()
+    url, body = f"/api/blogs/{blog.id}/comments", {"content": "Once", "idempotency_key": "k" * 20}
+    answers = await asyncio.gather(*(client.post(url, json=body) for _ in range(8)))
+    assert [answer.status for answer in answers] == [200] * 8
+    assert len({(await answer.json())["id"] for answer in answers}) == 1
+    assert await models.Comment.findNumber("count(*)") == 1
+
+
+@pytest.mark.production
+async def test_a_key_names_one_comment_of_one_reader_only(client, auth, save_blog, rows):
+    blog = await save_blog(await auth.make_user(admin=True))
+    url, key = f"/api/blogs/{blog.id}/comments", {"Idempotency-Key": "the-same-key-123"}
+    await auth.as_user()
+    mine = await client.post(url, json={"content": "Mine"}, headers=key)
+    other = await client.post(
+        url, json={"content": "Another"}, headers={"Idempotency-Key": "x" * 16}
+    )
+    await auth.as_user()
+    theirs = await client.post(url, json={"content": "Theirs"}, headers=key)
+    assert [(await answer.json())["content"] for answer in (mine, other, theirs)] == [
+        "Mine",
+        "Another",
+        "Theirs",
+    ]
+    assert (await rows())["comments"] == 3
+
+
+@pytest.mark.production
+@pytest.mark.parametrize("key", ["short", "x" * 65, "spaces are not allowed", "ключ-ключ-ключ"])
+async def test_a_malformed_key_is_a_400_naming_it(client, auth, save_blog, rows, key):
+    blog = await save_blog(await auth.make_user(admin=True))
+    await auth.as_user()
+    url = f"/api/blogs/{blog.id}/comments"
+    response = await client.post(url, json={"content": "Hi", "idempotency_key": key})
+    assert response.status == 400
+    assert (await response.json())["data"] == "idempotency_key"
+    assert (await rows())["comments"] == 0
+
+
+@pytest.mark.production
+async def test_the_comment_form_carries_a_new_key_and_posting_it_twice_stores_one_comment(
+    client, auth, save_blog, elements, rows
+):
+    blog = await save_blog(await auth.make_user(admin=True))
+    await auth.as_user()
+
+    def form_key(html: str) -> str:
+        found = [a["value"] for tag, a in elements(html) if a.get("name") == "idempotency_key"]
+        assert len(found) == 1 and found[0]
+        return found[0]
+
+    key = form_key(await (await client.get(f"/blog/{blog.id}")).text())
+    assert form_key(await (await client.get(f"/blog/{blog.id}")).text()) != key
+    form = {"content": "Double-clicked", "idempotency_key": key}
+    for _ in range(2):
+        response = await client.post(f"/blog/{blog.id}/comments", data=form, allow_redirects=False)
+        assert response.status == 302
+    assert (await rows())["comments"] == 1
+
+
+@pytest.mark.production
+async def test_deleting_a_comment_or_its_article_deletes_its_key(client, auth, save_blog, models):
+    blog = await save_blog(await auth.make_user(admin=True))
+    await auth.as_user()
+    url = f"/api/blogs/{blog.id}/comments"
+    for key in ("first-key-0001", "second-key-0002"):
+        response = await client.post(url, json={"content": key}, headers={"Idempotency-Key": key})
+        assert response.status == 200
+    second = (await response.json())["id"]
+    await auth.as_admin()
+    assert (await client.post(f"/api/comments/{second}/delete")).status == 200
+    assert await models.CommentKey.findNumber("count(*)") == 1
+    assert (await client.post(f"/api/blogs/{blog.id}/delete")).status == 200
+    assert await models.CommentKey.findNumber("count(*)") == 0

@@ -28,11 +28,7 @@ SCHEMA_HEADER = f"""\
 """
 DEMO_EMAIL = "demo@example.com"
 DEMO_BLOGS = [
-    (
-        "Hello, coroweb",
-        "A handler is a plain function.",
-        "It names its arguments; coroweb fills them.",
-    ),
+    ("Hello, coroweb", "A handler is a plain function.", "It names what it needs."),
     ("Templates", "Jinja2 renders the pages.", "A dict with __template__ becomes a page."),
     ("The nine steps", "Every request walks the same road.", "Read the log: each step is there."),
 ]

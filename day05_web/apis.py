@@ -1,9 +1,8 @@
 """The JSON API's errors: each one knows its HTTP status and how it looks as JSON.
 
-A handler raises ``APIValueError("email", "not an email address")``; the response middleware
-in app.py answers ``{"error": "value:invalid", "data": "email", "message": ...}`` with status
-400. Notice that the status is part of the error: an API that answers errors with 200 makes
-every client guess.
+A handler raises ``APIValueError("email", "not an email")``; the response factory answers
+``{"error": "value:invalid", "data": "email", "message": "not an email"}`` with status 400.
+Notice that the status is part of the error: an API answering errors with 200 makes clients guess.
 """
 
 
@@ -15,9 +14,6 @@ class APIError(Exception):
     def __init__(self, error: str, data: str = "", message: str = ""):
         super().__init__(message or error)
         self.error, self.data, self.message = error, data, message
-
-    def to_json(self) -> dict[str, str]:
-        return {"error": self.error, "data": self.data, "message": self.message}
 
 
 class APIValueError(APIError):

@@ -2,7 +2,7 @@
 
 Read ``create_app`` top to bottom and you have the whole site: the middlewares in the order a
 request meets them, the database opened and closed with the app (``cleanup_ctx``), the
-templates, and the routes ``add_routes`` found in handlers.py. The server and the tests both
+templates, and every route ``add_routes`` finds in handlers.py. The server and the tests both
 build the app with it.
 """
 
@@ -21,22 +21,16 @@ from .orm import close_pool, create_pool, create_tables
 from .tracing import send, trace, trace_queries
 
 HERE = Path(__file__).resolve().parent
-INSTANCE = HERE / "instance"  # git-ignored: the default database lives here
-TEMPLATES = HERE / "templates"
-
 DB_URL = web.AppKey("db_url", str)
 MODELS = (User, Blog, Comment)  # the blog's tables, created at start-up if missing
 
 
 def database_url(db_url: str | None = None) -> str:
-    """The URL given, or an SQLite file in this day's ``instance/`` folder, wherever you run."""
+    """The URL given, or an SQLite file in this day's git-ignored ``instance/`` folder."""
     if db_url:
         return db_url
-    INSTANCE.mkdir(exist_ok=True)
-    return f"sqlite:///{INSTANCE / 'blog.db'}"
-
-
-# --- Jinja2 ------------------------------------------------------------------------------
+    (HERE / "instance").mkdir(exist_ok=True)
+    return f"sqlite:///{HERE / 'instance' / 'blog.db'}"
 
 
 def datetime_filter(t: float) -> str:
@@ -51,21 +45,11 @@ def datetime_filter(t: float) -> str:
     return datetime.fromtimestamp(t).date().isoformat()
 
 
-def init_jinja2(app: web.Application, **options) -> None:
-    """Give the app a Jinja2 environment: this day's ``templates/``, autoescaping on.
-
-    ``path`` and ``filters`` choose other templates and add filters; any other option goes to
-    ``jinja2.Environment``. Autoescaping is what makes a blog titled ``<script>`` harmless.
-    """
-    path = options.pop("path", TEMPLATES)
-    filters = options.pop("filters", {})
-    options.setdefault("autoescape", True)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(path), **options)
-    env.filters.update(datetime=datetime_filter, **filters)
-    app[JINJA2] = env
-
-
-# --- the application ---------------------------------------------------------------------
+def init_jinja2(app: web.Application) -> None:
+    """This day's ``templates/``, autoescaped: an article titled ``<script>`` shows as text."""
+    loader = jinja2.FileSystemLoader(HERE / "templates")
+    app[JINJA2] = jinja2.Environment(loader=loader, autoescape=True)
+    app[JINJA2].filters["datetime"] = datetime_filter
 
 
 async def database(app: web.Application):

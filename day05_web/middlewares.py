@@ -50,19 +50,14 @@ async def response_factory(request: web.Request, handler) -> web.StreamResponse:
         result = await handler(request)
     except APIError as exc:  # step 7 only if the controller ran: see tracing.record
         record(request, 7, name, f"raised {type(exc).__name__}({exc.data!r})")
-        response = json_response(exc.to_json(), status=exc.status)
+        body = {"error": exc.error, "data": exc.data, "message": exc.message}
+        response = json_response(body, status=exc.status)
     else:
-        record(request, 7, name, f"returned {describe(result)}")
+        record(request, 7, name, f"returned a {type(result).__name__}")
         response = to_response(request, result)
     content_type = response.headers.get("Content-Type", "no body")
     record(request, 8, "response_factory", f"{response.status}, {content_type}")
     return response
-
-
-def describe(result) -> str:
-    if isinstance(result, dict) and "__template__" in result:
-        return f"a dict for the template {result['__template__']!r}"
-    return f"a {type(result).__name__}"
 
 
 def to_response(request: web.Request, result) -> web.StreamResponse:
@@ -77,17 +72,16 @@ def to_response(request: web.Request, result) -> web.StreamResponse:
         case str():
             return web.Response(text=result, content_type="text/html")
         case {"__template__": str(template)}:
-            return render(request, template, result)
+            html = request.app[JINJA2].get_template(template).render(**result)
+            return web.Response(text=html, content_type="text/html")
         case dict():
             return json_response(result)
         case int() if not isinstance(result, bool):
             return web.Response(status=result)
         case (int() as status, text) if isinstance(result, tuple):
             return web.Response(status=status, text=str(text))
-    raise TypeError(
-        f"{request.path}: the handler returned {type(result).__name__}; return a response, "
-        "bytes, a str, a dict, an int status or a (status, text) tuple"
-    )
+    # None is the usual one: a handler that forgot to return. A bug, never an empty page.
+    raise TypeError(f"{request.path}: a handler may not return a {type(result).__name__}")
 
 
 dumps = functools.partial(json.dumps, ensure_ascii=False)
@@ -96,8 +90,3 @@ dumps = functools.partial(json.dumps, ensure_ascii=False)
 def json_response(data, status: int = 200) -> web.Response:
     """JSON as UTF-8, not ASCII-escaped: "博客" stays readable, and shorter."""
     return web.json_response(data, status=status, dumps=dumps)
-
-
-def render(request: web.Request, template: str, context: dict) -> web.Response:
-    html = request.app[JINJA2].get_template(template).render(**context)
-    return web.Response(text=html, content_type="text/html")

@@ -1,11 +1,10 @@
 """The nine steps of the HTTP cycle, recorded for every request and shown to you.
 
-Day 2's tracing, carried on. ``record(request, step, who, what)`` notes one step where it
-happens: the ``trace`` middleware (1, 2), each middleware (3), coroweb's ``RequestHandler``
-(4 and 5, or 4 alone when it refuses the arguments, as day 2's handlers did), the ORM (6), the
-response factory (7, 8) and ``send`` (9). New today: handlers are plain functions that record
-nothing, and step 6 is each statement the ORM runs while serving, which the ORM tells its
-``statement_listeners``.
+``record(request, step, who, what)`` notes one step; it is called in the code where that step
+really happens: the ``trace`` middleware (1, 2), each middleware (3), ``RequestHandler`` (4, 5;
+4 alone when it refuses the arguments), the ORM's ``statement_listeners`` (6), the response
+factory (7, 8) and ``send`` (9), which aiohttp calls just before it writes the response.
+The steps come back in the ``X-Trace`` response header and in the server's log.
 """
 
 import contextvars

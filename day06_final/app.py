@@ -24,6 +24,7 @@ from .config import CONFIG, Config, load_config
 from .coroweb import add_routes, add_static
 from .csrf import csrf_protection
 from .headers import security_headers
+from .hygiene import no_internals
 from .middlewares import JINJA2, access_log, errors, quiet_broken_requests, response_factory
 from .models import AccountState, Blog, BlogHtml, Comment, CommentKey, SignInAttempt, User
 from .orm import Model, close_pool, create_pool, create_tables
@@ -131,7 +132,16 @@ async def create_app(db_url: str | None = None, *, config: Config | None = None)
         config = dataclasses.replace(config, db_url=db_url)
     # Only behind your own proxy may its headers say the scheme and the client (proxy.py).
     proxy = [forwarded_headers] if config.trust_proxy else []
-    middlewares = [trace, *proxy, access_log, errors, csrf_protection, auth, response_factory]
+    middlewares = [
+        trace,
+        *proxy,
+        access_log,
+        errors,
+        csrf_protection,
+        auth,
+        no_internals,
+        response_factory,
+    ]
     # client_max_size: a larger body is refused with a 413 as it is read, before it is stored.
     app = web.Application(middlewares=middlewares, client_max_size=config.max_body_size)
     app[CONFIG] = config

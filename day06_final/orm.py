@@ -1,34 +1,26 @@
 """A small ORM: Python classes mapped to tables, on SQLite (aiosqlite) or MySQL (aiomysql).
 
-A class describes a table; its objects are rows, and dicts as well. The first lesson:
-
 >>> class Note(Model):
 ...     id = StringField(primary_key=True, ddl="varchar(20)")
-...     title = StringField()
 ...     pinned = BooleanField()  # left out, it is saved as False
 >>> async def lesson():
 ...     await create_pool("sqlite:///:memory:")
-...     try:
-...         await create_tables(Note)
-...         note = Note(id="n1", title="Buy milk")
-...         await note.save()  # fills the defaults in on the object itself
-...         found = await Note.find("n1")
-...         print(note, found == note, found.pinned, await Note.findNumber("count(*)"))
-...     finally:
-...         await close_pool()
+...     await create_tables(Note)
+...     note = Note(id="n1")
+...     await note.save()  # fills the defaults in on the object itself
+...     print(note, await Note.find("n1") == note, await Note.findNumber("count(*)"))
+...     await close_pool()
 >>> asyncio.run(lesson())
-{'id': 'n1', 'title': 'Buy milk', 'pinned': False} True False 1
+{'id': 'n1', 'pinned': False} True 1
 
-Read on: the errors, the backends (all that differs between SQLite and MySQL), the query
-functions, the fields, the metaclass that writes each model's SQL, and Model.
-
-This is day 3's lesson ORM with the production layer that keeps a blog up on the internet;
-each addition names the failure it prevents: a deadline on every query to a server, so a
-server that dies or goes silent costs a quick 503, not a hung page; a count of lent MySQL
-connections, so queries waiting for one fail at once when the server goes away;
-`connection()` blocks, so a page waits for a connection once; `findAll(columns=...)`, so a
-list of articles need not read their text; clauses checked once and cached; SUM/AVG read as
-int or float; busy or overloaded databases named unavailable; SQLite in WAL mode.
+This is day 3's lesson ORM plus the production layer that keeps a blog up on the internet,
+each piece with the failure it prevents: a deadline on every query to a server, so a server
+that dies or goes silent costs a quick 503, not a hung page; a count of the MySQL connections
+lent, so queries waiting for one fail at once when the server goes away; abandon_pool(), so a
+process whose shutdown was cut short can still exit; connection() blocks, so a page waits for
+a connection once; findAll(columns=...), so a list of articles need not read their text;
+clauses checked once and cached; SUM/AVG read as int or float; a busy or overloaded database
+named unavailable; SQLite in WAL mode, so other processes' readers do not block the writer.
 """
 
 import asyncio
@@ -49,31 +41,23 @@ from pymysql.constants import CLIENT, FIELD_TYPE
 log = logging.getLogger(__name__)
 
 
-# --- errors, named for what the caller can do about them ----------------------------------
 class DatabaseError(Exception):
     """The database refused or failed to do something; the driver's own error is chained."""
 
 
-class IntegrityError(DatabaseError):
-    """A constraint said no: a duplicate primary key or unique value, or a missing value."""
-
-
-class RowNotFoundError(DatabaseError):
-    """update() or remove() found no row with the object's primary key."""
-
-
-class DatabaseUnavailableError(DatabaseError):
-    """The server cannot be reached, dropped the connection, or did not answer in time."""
-
+# Its kinds, each named for what the caller can do, and made as type() makes any class:
+IntegrityError = type("IntegrityError", (DatabaseError,), {})  # a duplicate or missing value
+RowNotFoundError = type("RowNotFoundError", (DatabaseError,), {})  # update()/remove(): no row
+DatabaseUnavailableError = type("DatabaseUnavailableError", (DatabaseError,), {})  # retry later
 
 # Server errors that mean "the server, not the query, is the problem": too many connections,
-# shutting down, connection killed.
+# shutting down, connection killed; and an SQLite file another process held past the timeout.
 UNAVAILABLE_CODES = {1040, 1053, 1927}
+SQLITE_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
 
 
 @contextlib.contextmanager
-def _our_errors(where: str):
-    """Turn the drivers' errors, raised in the block, into the ORM's."""
+def _our_errors(where: str):  # turns the drivers' errors, raised in the block, into ours
     try:
         yield
     except (sqlite3.Error, pymysql.MySQLError, OSError) as exc:
@@ -81,36 +65,26 @@ def _our_errors(where: str):
         kind = DatabaseError
         if isinstance(exc, sqlite3.IntegrityError | pymysql.IntegrityError):
             kind = IntegrityError
-        # 2000-2999 are MySQL's client errors: cannot connect, server gone, connection lost.
-        elif isinstance(exc, OSError | pymysql.InterfaceError) or 2000 <= code < 3000:
+        elif isinstance(exc, OSError | pymysql.InterfaceError) or 2000 <= code < 3000:  # no server
             kind = DatabaseUnavailableError
-        # Too many connections, or another process held the SQLite file past the timeout.
-        elif code in UNAVAILABLE_CODES or getattr(exc, "sqlite_errorname", "") in _SQLITE_BUSY:
+        elif code in UNAVAILABLE_CODES or getattr(exc, "sqlite_errorname", "") in SQLITE_BUSY:
             kind = DatabaseUnavailableError
         message = exc.args[-1] if exc.args else repr(exc)
-        if code == 1045:
+        if code == 1045:  # access denied
             message += "; check the user and password in the database URL"
         raise kind(f"{where}: {message}") from exc
 
 
-_SQLITE_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
-
-
 # --- backends: all that differs between SQLite and MySQL -----------------------------------
-class Backend:
-    """A kind of database: its SQL dialect (class-level), and its connections once opened."""
-
+class Backend:  # a kind of database: its SQL dialect (class-level), and its connections
     name = quote_char = table_options = ""
     types: dict[str, str] = {}  # column types this database spells differently
     inline_keys = False  # True: the indexes are declared inside CREATE TABLE
     pooled = False  # True: connections are lent from a pool, and connection() can keep one
     remote = False  # True: a server across a network, which can leave a query hanging
-    timeout = 5.0  # seconds: create_pool(timeout=) sets it
+    timeout = 5.0  # seconds; create_pool(timeout=) sets it
 
-    @classmethod
-    def quote(cls, identifier: str) -> str:
-        return f"{cls.quote_char}{identifier}{cls.quote_char}"
-
+    quote = classmethod(lambda cls, name: f"{cls.quote_char}{name}{cls.quote_char}")
     translate = staticmethod(str)  # the ORM's SQL, with ? placeholders, as the driver wants it
 
     @classmethod
@@ -131,8 +105,7 @@ class Backend:
 
 
 class SQLiteBackend(Backend):
-    """One connection, lent to one statement at a time, or to a transaction for its whole
-    block, so that no other task's statement slips into it."""
+    """One connection, lent to one statement at a time, or to a transaction for its block."""
 
     name, quote_char = "sqlite", '"'
 
@@ -145,7 +118,6 @@ class SQLiteBackend(Backend):
 
     async def open(self) -> None:
         self._lock = asyncio.Lock()
-        # isolation_level=None: autocommit; BEGIN and COMMIT only where transaction() says so.
         # timeout= is SQLite's own wait for a lock another process holds on the file: a local
         # file answers or fails, so its queries need no deadline of ours.
         self._conn = await aiosqlite.connect(
@@ -160,6 +132,11 @@ class SQLiteBackend(Backend):
                 await self._conn.close()
                 raise
 
+    def abandon(self) -> None:
+        # aiosqlite's thread waits for its next statement forever, and Python waits for that
+        # thread at exit: stop() sends it the last one (close the connection, then end).
+        self._conn.stop()
+
     async def close(self) -> None:
         await self._conn.close()
 
@@ -168,37 +145,35 @@ class SQLiteBackend(Backend):
         async with self._lock:
             yield self._conn
 
-    async def fetch(self, conn, sql: str, args: tuple) -> tuple[list, list]:
+    async def query(self, conn, sql: str, args: tuple, fetch: bool):  # (names, rows) or a count
+        if not fetch:
+            return (await conn.execute(sql, args)).rowcount
         rows = await conn.execute_fetchall(sql, args)  # one trip to SQLite's thread
         return (rows[0].keys() if rows else []), rows
-
-    async def run(self, conn, sql: str, args: tuple) -> int:
-        return (await conn.execute(sql, args)).rowcount
 
 
 class MySQLBackend(Backend):
     """A pool of up to ten aiomysql connections (MySQL or MariaDB), in autocommit mode."""
 
-    name, quote_char = "mysql", "`"
+    name, quote_char, inline_keys = "mysql", "`", True
     pooled = remote = True
     types = {"text": "mediumtext"}  # MySQL's TEXT stops at 64 KB, MEDIUMTEXT at 16 MB
-    inline_keys = True
-    # utf8mb4_bin compares text code point by code point, as SQLite does: 'ádmin' is not
-    # 'admin', 'Ada' is not 'ada', one emoji is not another, in a WHERE as in a UNIQUE key.
+    # utf8mb4_bin compares text as SQLite does: 'ádmin' is not 'admin', nor '🙂' '😀'.
     table_options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
-    # A quoted string or name (left as it is), a ? placeholder, or a lone %.
+    # A quoted string or name (left as it is), a ? placeholder (made %s), or a lone % (doubled,
+    # since aiomysql fills each %s in with Python's % operator).
     token = re.compile(r"""'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`[^`]*`|[?%]""")
 
     @staticmethod
     @functools.lru_cache(maxsize=1024)  # a model's statements are a handful of fixed strings
     def translate(sql: str) -> str:
-        # aiomysql wants %s, and fills it in with Python's % operator: a literal % is doubled.
-        token = MySQLBackend.token
-        return token.sub(lambda m: "%s" if m[0] == "?" else m[0].replace("%", "%%"), sql)
+        return MySQLBackend.token.sub(
+            lambda m: "%s" if m[0] == "?" else m[0].replace("%", "%%"), sql
+        )
 
-    # minsize=1 connects at once, so that a wrong URL fails at start-up; utf8mb4 is all of
-    # Unicode; FOUND_ROWS: an UPDATE counts the rows it matched, not only those it changed.
+    # minsize=1: a wrong URL fails at once; FOUND_ROWS: an UPDATE counts the rows it matched.
     options = dict(minsize=1, charset="utf8mb4", autocommit=True, client_flag=CLIENT.FOUND_ROWS)
+    options["init_command"] = "SET sql_notes = 0"  # "table already exists" is no Python warning
 
     def __init__(self, url: str):
         u = urlsplit(url)
@@ -213,20 +188,17 @@ class MySQLBackend(Backend):
         # pool wakes a task waiting for a connection only when a working one comes back, so
         # when the server goes away, that task would wait out its whole deadline. A semaphore
         # wakes it as soon as any connection comes back, and it fails (or connects) at once.
-        self._lent = asyncio.Semaphore(self.options.get("maxsize", 10))
+        self._lent = asyncio.Semaphore(10)
         # SUM() and AVG() answer DECIMAL; read it as the int or float SQLite would give.
         decoders = dict(pymysql.converters.decoders)
         for decimal in (FIELD_TYPE.DECIMAL, FIELD_TYPE.NEWDECIMAL):
             decoders[decimal] = lambda text: float(text) if "." in text else int(text)
-        # sql_notes = 0: a note such as "table already exists" is no Python warning.
-        notes = "SET sql_notes = 0"
         self._pool = await aiomysql.create_pool(
-            **self.login,
-            **self.options,
-            init_command=notes,
-            conv=decoders,
-            connect_timeout=self.timeout,
+            **self.login, **self.options, maxsize=10, conv=decoders, connect_timeout=self.timeout
         )
+
+    def abandon(self) -> None:
+        pass  # its sockets close as the process ends
 
     async def close(self) -> None:
         self._pool.close()
@@ -238,22 +210,18 @@ class MySQLBackend(Backend):
         async with self._lent, self._pool.acquire() as conn:
             yield conn
 
-    async def fetch(self, conn, sql: str, args: tuple) -> tuple[list, list]:
+    async def query(self, conn, sql: str, args: tuple, fetch: bool):
         async with conn.cursor() as cursor:
-            await cursor.execute(sql, args)
-            return [column[0] for column in cursor.description or ()], await cursor.fetchall()
-
-    async def run(self, conn, sql: str, args: tuple) -> int:
-        async with conn.cursor() as cursor:
-            return await cursor.execute(sql, args)
+            count = await cursor.execute(sql, args)
+            names = [column[0] for column in cursor.description or ()]
+            return (names, await cursor.fetchall()) if fetch else count
 
 
 BACKENDS = {"sqlite": SQLiteBackend, "mysql": MySQLBackend}
 
 # --- the pool and the query functions ------------------------------------------------------
 _backend: Backend | None = None
-# The connection kept for the block this task is in (connection() or transaction()), if any:
-# every query of the block, however deep in the code, runs on it.
+# The connection kept for the block this task is in (connection() or transaction()), if any.
 _kept_conn: ContextVar = ContextVar("connection", default=None)
 _in_transaction: ContextVar = ContextVar("transaction", default=False)
 # Each is called as listener(sql, args) before every statement: `sql` as written, with its ?
@@ -263,8 +231,8 @@ statement_listeners: list = []
 
 # The timeout is the pool's setting for every later query, not a limit on this one call.
 async def create_pool(url: str, *, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-    """Connect to sqlite:///relative.db, sqlite:////absolute.db, sqlite:///:memory: or
-    mysql://user:password@host:3306/dbname; every query then waits at most `timeout` s."""
+    """Connect: sqlite:///rel.db, sqlite:////abs.db, sqlite:///:memory:, mysql://u:p@host/db;
+    every query to a server then waits at most `timeout` seconds."""
     global _backend
     if _backend is not None:
         raise RuntimeError("a database pool is already open: call close_pool() first")
@@ -286,18 +254,32 @@ async def close_pool() -> None:
 
 
 def abandon_pool() -> None:
-    """Let go of the pool with no event loop: for a server whose shutdown was cut short (a
-    second Ctrl+C) before close_pool(), so that Python need not wait for SQLite's thread."""
+    """Let go of the pool without an event loop: the last word of a process on its way out.
+
+    A server's shutdown can be cut short (a second Ctrl+C while it cleans up) before
+    close_pool() ran. An SQLite connection left open keeps a thread that Python waits for at
+    exit, forever: call this after the event loop has stopped, and the process can end. After
+    close_pool(), it does nothing.
+    """
     global _backend
-    if isinstance(_backend, SQLiteBackend):
-        _backend._conn.stop()  # hands aiosqlite's thread its last task: close, then end
-    _backend = None
+    backend, _backend = _backend, None
+    if backend is not None:
+        backend.abandon()
 
 
 def _current() -> Backend:
     if _backend is None:
         raise RuntimeError("no database pool: await create_pool(url) first")
     return _backend
+
+
+async def _run(sql: str, args, fetch: bool):
+    """Every statement passes here: logged, told to the listeners, translated, then run."""
+    backend, args = _current(), tuple(args or ())
+    log.debug("%s  %s", sql, args)
+    for listener in statement_listeners:
+        listener(sql, args)
+    return await _guarded(backend, _on_a_connection(backend, backend.translate(sql), args, fetch))
 
 
 async def _guarded(backend: Backend, work):
@@ -315,33 +297,23 @@ async def _guarded(backend: Backend, work):
             raise DatabaseUnavailableError(message) from exc
 
 
-async def _on_a_connection(backend: Backend, run, sql: str, args: tuple):
-    """run(conn, sql, args) on the connection this task keeps, or on one borrowed for it."""
-    if _kept_conn.get() is not None:
-        return await run(_kept_conn.get(), sql, args)
+async def _on_a_connection(backend: Backend, sql: str, args: tuple, fetch: bool):
+    """The query on the connection this task keeps, or on one borrowed for it."""
+    if _kept_conn.get() is not None:  # inside connection() or transaction()
+        return await backend.query(_kept_conn.get(), sql, args, fetch)
     async with backend.connection() as conn:
-        return await run(conn, sql, args)
-
-
-async def _run(sql: str, args, query: str):
-    """Every statement passes here: logged, told to the listeners, translated, then run."""
-    backend, args = _current(), tuple(args or ())
-    log.debug("%s  %s", sql, args)
-    for listener in statement_listeners:
-        listener(sql, args)
-    run, sql = getattr(backend, query), backend.translate(sql)
-    return await _guarded(backend, _on_a_connection(backend, run, sql, args))
+        return await backend.query(conn, sql, args, fetch)
 
 
 async def select(sql: str, args=(), size: int | None = None) -> list[dict]:
     """Run a query with ? placeholders; return its rows (at most `size`) as dicts."""
-    names, rows = await _run(sql, args, "fetch")
+    names, rows = await _run(sql, args, fetch=True)
     return [dict(zip(names, row, strict=False)) for row in rows[:size]]
 
 
 async def execute(sql: str, args=()) -> int:
     """Run an INSERT, UPDATE, DELETE or DDL statement; return the number of rows it matched."""
-    return await _run(sql, args, "run")
+    return await _run(sql, args, fetch=False)
 
 
 @contextlib.asynccontextmanager
@@ -372,9 +344,8 @@ def connection():
 
 @contextlib.asynccontextmanager
 async def transaction():
-    """Run the block's queries on one connection (one after another, not with asyncio.gather),
-    and commit them all or roll them all back. A transaction inside another joins it; one
-    inside connection() runs on that block's connection."""
+    """Commit the block's queries all together, or roll them all back; one inside joins it,
+    and one inside connection() runs on that block's connection."""
     if _in_transaction.get():
         yield
         return
@@ -385,24 +356,20 @@ async def transaction():
             yield
             await execute("COMMIT")
         except BaseException:
-            with contextlib.suppress(DatabaseError):  # a broken connection rolled back already
+            with contextlib.suppress(DatabaseError):  # a broken connection rolled back
                 await execute("ROLLBACK")
             raise
         finally:
             _in_transaction.reset(token)
 
 
-async def create_tables(*models) -> None:
-    """Create each model's table and indexes, unless they exist, in the current backend's SQL."""
-    for model in models:
-        for statement in _current().create_table(model):
-            await execute(statement)
+async def create_tables(*models) -> None:  # unless they exist, in the backend's dialect
+    for statement in [sql for model in models for sql in _current().create_table(model)]:
+        await execute(statement)
 
 
-# --- fields: one class per kind of column ---------------------------------------------------
 class Field:
-    """A column: its name, SQL type and constraints, and the default save() fills in: a value
-    or a callable (called at each save, like time.time); else the field type's own."""
+    """A column; `default` (a value, or a callable called at each save) else the type's own."""
 
     ddl, default, convert = "varchar(100)", None, None  # convert: from the driver to Python
 
@@ -429,7 +396,6 @@ Statements = namedtuple("Statements", "select find insert update delete")
 
 
 def _statements(backend, table: str, mappings: dict, primary_key: str) -> Statements:
-    """The SQL of one model on one backend; each column is read back under its attribute."""
     q, table = backend.quote, backend.quote(table)
     names = {key: q(field.name) for key, field in mappings.items()}
     select = ", ".join(c if c == q(k) else f"{c} AS {q(k)}" for k, c in names.items())
@@ -460,22 +426,20 @@ class ModelMetaclass(type):
             del attrs[key]  # so that `note.title` falls through to the dict's value
         table = attrs.setdefault("__table__", name.lower())
         attrs["__mappings__"], attrs["__primary_key__"] = mappings, keys[0]
-        attrs["__fields__"] = [key for key in mappings if key != keys[0]]
         attrs["__converters__"] = {k: f.convert for k, f in mappings.items() if f.convert}
         attrs["__sql__"] = {
-            backend.name: _statements(backend, table, mappings, keys[0])
-            for backend in BACKENDS.values()
+            b.name: _statements(b, table, mappings, keys[0]) for b in BACKENDS.values()
         }
         return super().__new__(mcs, name, bases, attrs)
 
 
-# findAll(orderBy=...) and findNumber(selectField) accept only these shapes, naming columns.
-_ORDER_BY = re.compile(r"\s*(\w+)(?:\s+(asc|desc))?\s*", re.IGNORECASE)
-_SELECT_FIELD = re.compile(r"\s*(?:(count|max|min|sum|avg)\s*\(\s*(\*|\w+)\s*\)|(\w+))\s*", re.I)
-
-
 class Model(dict, metaclass=ModelMetaclass):
     """A row as a dict whose keys also read as attributes: `user.name is user["name"]`."""
+
+    _ORDER_BY = re.compile(
+        r"\s*(\w+)(?:\s+(asc|desc))?\s*", re.I
+    )  # orderBy's shape; next, selectField's
+    _SELECT_FIELD = re.compile(r"\s*(?:(count|max|min|sum|avg)\((\*|\w+)\)|(\w+))\s*", re.I)
 
     def __getattr__(self, key):
         try:
@@ -483,21 +447,23 @@ class Model(dict, metaclass=ModelMetaclass):
         except KeyError:
             raise AttributeError(f"{type(self).__name__} object has no value {key!r}") from None
 
-    def __setattr__(self, key, value):
-        self[key] = value
+    __setattr__ = dict.__setitem__  # `note.title = "x"` sets the dict's value
 
     @classmethod
-    def _column(cls, name: str) -> str:
-        """The quoted column of one of this model's attribute or column names; else ValueError."""
+    def _key(cls, name: str) -> str:
+        """The attribute of one of this model's attribute or column names; else ValueError."""
         for key, field in cls.__mappings__.items():
             if name in (key, field.name):
-                return _current().quote(field.name)
+                return key
         raise ValueError(f"{cls.__name__} has no column {name!r}")
 
     @classmethod
-    async def _select(cls, sql: str, args) -> list:
-        """Like select(), but each row an object of this class, its values converted."""
-        names, rows = await _run(sql, args, "fetch")
+    def _column(cls, name: str) -> str:  # the quoted column of an attribute, else ValueError
+        return _current().quote(cls.__mappings__[cls._key(name)].name)
+
+    @classmethod
+    async def _select(cls, sql: str, args) -> list:  # objects of this class, values converted
+        names, rows = await _run(sql, args, fetch=True)
         objects = [cls(zip(names, row, strict=False)) for row in rows]
         for key, convert in cls.__converters__.items():
             if key in names:  # findAll(columns=...) may have left it out
@@ -508,16 +474,17 @@ class Model(dict, metaclass=ModelMetaclass):
     @classmethod
     async def find(cls, pk):
         """The object whose primary key is `pk`, or None."""
-        found = await cls._select(cls.__sql__[_current().name].find, [pk])
-        return found[0] if found else None
+        return next(iter(await cls._select(cls.__sql__[_current().name].find, [pk])), None)
 
     @classmethod
     async def findAll(
         cls, where=None, args=None, orderBy=None, limit=None, *, columns=None
     ) -> list:
-        """The objects matching `where` (SQL with ? placeholders, filled from `args`), ordered
-        by 'column [asc|desc], ...', at most `limit`: a count or an (offset, count) pair.
-        `columns` names the only columns to read, and the objects then hold those alone."""
+        """The objects matching `where` (SQL with ? placeholders filled from `args`).
+
+        `columns` names the only columns to read, and the objects then hold those alone: a
+        list of articles need not read every article's text.
+        """
         backend = _current().name
         if columns is None:
             select = cls.__sql__[backend].select
@@ -551,24 +518,20 @@ class Model(dict, metaclass=ModelMetaclass):
         for key, field in self.__mappings__.items():
             if self.get(key) is None and field.default is not None:
                 self[key] = field.default() if callable(field.default) else field.default
-        await execute(self._sql().insert, [self.get(key) for key in self.__mappings__])
+        await execute(self.__sql__[_current().name].insert, list(map(self.get, self.__mappings__)))
 
     async def update(self) -> None:
         """UPDATE this object's row with its values; RowNotFoundError if the row is gone."""
-        args = [self.get(key) for key in self.__fields__] + [self.get(self.__primary_key__)]
-        if await execute(self._sql().update, args) == 0:
-            raise RowNotFoundError(f"cannot update: {self._row()}")
+        pk = self.__primary_key__
+        args = [self.get(key) for key in self.__mappings__ if key != pk] + [self.get(pk)]
+        if await execute(self.__sql__[_current().name].update, args) == 0:
+            raise RowNotFoundError(f"{self.__table__} has no row {self.get(pk)!r} to update")
 
     async def remove(self) -> None:
         """DELETE this object's row; RowNotFoundError if it is already gone."""
-        if await execute(self._sql().delete, [self.get(self.__primary_key__)]) == 0:
-            raise RowNotFoundError(f"cannot remove: {self._row()}")
-
-    def _sql(self) -> Statements:
-        return self.__sql__[_current().name]
-
-    def _row(self) -> str:
-        return f"{self.__table__} has no row {self.get(self.__primary_key__)!r}"
+        pk = self.__primary_key__
+        if await execute(self.__sql__[_current().name].delete, [self.get(pk)]) == 0:
+            raise RowNotFoundError(f"{self.__table__} has no row {self.get(pk)!r} to remove")
 
 
 # The clauses below are checked and written once for each model, orderBy, selectField or list
@@ -577,7 +540,7 @@ class Model(dict, metaclass=ModelMetaclass):
 
 @functools.lru_cache(maxsize=1024)
 def _order_by(model: type[Model], order_by: str, backend: str) -> str:
-    terms = [_ORDER_BY.fullmatch(term) for term in order_by.split(",")]
+    terms = [model._ORDER_BY.fullmatch(term) for term in order_by.split(",")]
     if not all(terms):
         raise ValueError(f"orderBy takes 'column [asc|desc], ...', not {order_by!r}")
     return ", ".join(f"{model._column(t[1])} {(t[2] or 'asc').upper()}" for t in terms)
@@ -585,11 +548,9 @@ def _order_by(model: type[Model], order_by: str, backend: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _select_field(model: type[Model], select_field: str, backend: str) -> str:
-    match = _SELECT_FIELD.fullmatch(select_field)
+    match = model._SELECT_FIELD.fullmatch(select_field)
     if not match or (match[2] == "*" and match[1].lower() != "count"):
-        raise ValueError(
-            f"selectField takes a column, or count/max/...(column), not {select_field!r}"
-        )
+        raise ValueError(f"selectField: a column, or count/max/...(column), not {select_field!r}")
     function, argument, column = match.groups()
     if column:
         return model._column(column)
@@ -600,13 +561,9 @@ def _select_field(model: type[Model], select_field: str, backend: str) -> str:
 def _select_columns(model: type[Model], columns: tuple, backend: str) -> str:
     if not columns:
         raise ValueError("columns takes at least one column name")
-    names = {}
-    for column in columns:
-        model._column(column)  # a ValueError unless the model has it
-        key = next(k for k, f in model.__mappings__.items() if column in (k, f.name))
-        names[key] = model.__mappings__[key]
+    mappings = {key: model.__mappings__[key] for key in map(model._key, columns)}
     q = _current().quote
     select = ", ".join(
-        q(f.name) if f.name == key else f"{q(f.name)} AS {q(key)}" for key, f in names.items()
+        q(f.name) + ("" if f.name == k else f" AS {q(k)}") for k, f in mappings.items()
     )
     return f"SELECT {select} FROM {q(model.__table__)}"

@@ -255,7 +255,7 @@ def print_table(rows: list[dict]) -> None:
         lines.append(
             (
                 row["student"],
-                "-" if row["score"] == "" else f"{row['score']:.0f}%",
+                "-" if row["score"] == "" else f"{row['score']:g}%",
                 f"{row['lesson_passed']}/{row['lesson_total']}",
                 f"{row['production_passed']}/{row['production_total']}",
                 f"{row['carried_passed']}/{row['carried_total']}",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import math
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -166,7 +167,8 @@ def scores(checks: list[Check], tiers: str = "lesson") -> dict[str, dict]:
             **columns,
             "skipped": skipped[row],
             "graded": "+".join(graded),
-            "score": round(100 * passed / total, 1) if total else None,
+            # Rounded down: 100 only when every graded check passed.
+            "score": math.floor(1000 * passed / total) / 10 if total else None,
         }
     return table
 
@@ -273,7 +275,7 @@ def _fraction(count: dict) -> str:
 
 
 def summary_line(day: str, n: dict) -> str:
-    score = "-" if n["score"] is None else f"{n['score']:.0f}%"
+    score = "-" if n["score"] is None else f"{n['score']:g}%"
     return (
         f"{day}: {score} ({n['graded']} {_fraction(n['lesson'])}), production "
         f"{_fraction(n['production'])}, carried forward {_fraction(n['carried_forward'])}, "
@@ -364,7 +366,7 @@ class GradeBook:
             f"   (score: own {graded} checks)"
         )
         for row, n in scores(checks, self.tiers).items():
-            score = "-" if n["score"] is None else f"{n['score']:.0f}%"
+            score = "-" if n["score"] is None else f"{n['score']:g}%"
             write(
                 f"{row:<14}{_fraction(n['lesson']):>10}{score:>8}"
                 f"{_fraction(n['production']):>12}{_fraction(n['carried_forward']):>10}"

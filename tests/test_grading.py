@@ -197,9 +197,14 @@ def test_a_day_is_graded_on_its_own_lesson_checks_unless_both_tiers_are_asked_fo
     assert lesson["score"] == 50.0 and lesson["production"] == {"passed": 1, "total": 1}
     assert lesson["carried_forward"] == {"passed": 1, "total": 1} and lesson["skipped"] == 1
     both = scores(checks, "both")[DAY]
-    assert both["score"] == pytest.approx(66.7) and both["graded"] == "lesson+production"
+    assert both["score"] == 66.6 and both["graded"] == "lesson+production"
     results = gradescope_results(checks, "both")
     assert (results["score"], results["max_score"]) == (2, 3)
+
+
+def test_a_score_is_100_only_when_every_graded_check_passed():
+    checks = [check("passed")] * 1999 + [check("failed")]
+    assert scores(checks)[DAY]["score"] == 99.9
 
 
 @pytest.mark.parametrize(

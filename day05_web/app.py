@@ -1,9 +1,8 @@
 """The application factory: ``create_app`` wires coroweb, the middlewares, Jinja2, the database.
 
 Read ``create_app`` top to bottom and you have the whole site: the middlewares in the order a
-request meets them, the database opened and closed with the app (``cleanup_ctx``), the
-templates, and every route ``add_routes`` finds in handlers.py. The server and the tests both
-build the app with it.
+request meets them, the database open while the app runs (``cleanup_ctx``), the templates, and
+every route ``add_routes`` finds in handlers.py. The server and the tests both build it so.
 """
 
 import time
@@ -17,8 +16,8 @@ from . import handlers
 from .coroweb import add_routes, add_static
 from .middlewares import JINJA2, access_log, response_factory
 from .models import Blog, Comment, User
-from .orm import close_pool, create_pool, create_tables
-from .tracing import send, trace, trace_queries
+from .orm import close_pool, create_pool, create_tables, statement_listeners
+from .tracing import send, trace, trace_statement
 
 HERE = Path(__file__).resolve().parent
 DB_URL = web.AppKey("db_url", str)
@@ -53,12 +52,14 @@ def init_jinja2(app: web.Application) -> None:
 
 
 async def database(app: web.Application):
-    """Open the ORM's pool as the app starts (creating missing tables), close it as it stops."""
+    """While the app runs: the ORM's pool (missing tables created), each statement traced (6)."""
     await create_pool(app[DB_URL])
+    statement_listeners.append(trace_statement)
     try:
         await create_tables(*MODELS)
         yield
     finally:
+        statement_listeners.remove(trace_statement)
         await close_pool()
 
 
@@ -67,7 +68,7 @@ def create_app(db_url: str | None = None) -> web.Application:
     app = web.Application(middlewares=[trace, access_log, response_factory])
     app[DB_URL] = database_url(db_url)
     app.on_response_prepare.append(send)
-    app.cleanup_ctx.extend([trace_queries, database])
+    app.cleanup_ctx.append(database)
     init_jinja2(app)
     add_routes(app, handlers)
     add_static(app)

@@ -13,8 +13,6 @@ from typing import NamedTuple
 
 from aiohttp import web
 
-from . import orm
-
 log = logging.getLogger(__name__)
 
 
@@ -74,12 +72,3 @@ def trace_statement(sql: str, args: tuple) -> None:
     request = SERVING.get()
     if request is not None:
         record(request, 6, "orm", f"{sql}  {args}")
-
-
-async def trace_queries(app: web.Application):
-    """For as long as the app runs (a ``cleanup_ctx``), hear every statement the ORM runs."""
-    orm.statement_listeners.append(trace_statement)
-    try:
-        yield
-    finally:
-        orm.statement_listeners.remove(trace_statement)

@@ -17,8 +17,6 @@ arguments from the request, converted by their annotations, or answers a 400 nam
 ...         return error.status, error.data, error.message
 >>> visit("/blog/7?page=2")
 'blog 7, page 2'
->>> visit("/blog/7")
-'blog 7, page 1'
 >>> visit("/blog/7?page=two")
 (400, 'page', 'page: expected a whole number')
 
@@ -122,12 +120,8 @@ def item_type(annotation):
 
 
 class RequestHandler:
-    """Call ``fn`` with the arguments its signature asks for, taken from the request.
-
-    ``request``: the request; a placeholder of the route (``id`` in ``/blog/{id}``): the path;
-    keyword-only: the body (a JSON object or a form), else the query string; ``**kw``: the rest.
-    A required value missing or not convertible, or a body that cannot be read, is a 400.
-    """
+    """Call ``fn`` with the arguments its signature asks for: ``request``, a placeholder of the
+    route (from the path), keyword-only ones (from the body, else the query string), ``**kw``."""
 
     def __init__(self, fn):
         self.fn = fn

@@ -1,10 +1,8 @@
 """Run day 5 from the repository root.
 
-``python -m day05_web [--db URL] [--host H] [--port P]`` serves the site (127.0.0.1:9000, an
-SQLite file in ``instance/`` unless ``--db`` names another database);
-``python -m day05_web seed [--db URL]`` adds a demo author, three articles and some comments.
-``schema`` and ``doctor`` are day 4's, unchanged. Notice that the server runs exactly the app
-the tests run: ``create_app`` builds both.
+``python -m day05_web [--db URL] [--host H] [--port P]`` serves the site; ``seed [--db URL]``
+adds demo articles and comments; ``schema`` and ``doctor`` are day 4's. Notice that the server
+runs exactly the app the tests run: ``create_app`` builds both.
 """
 
 import argparse

@@ -1,8 +1,7 @@
 """The JSON API's errors: each one knows its HTTP status and how it looks as JSON.
 
-A handler raises ``APIValueError("email", "not an email")``; the response factory answers
-``{"error": "value:invalid", "data": "email", "message": "not an email"}`` with status 400.
-Notice that the status is part of the error: an API answering errors with 200 makes clients guess.
+``APIValueError("email", "not an email")`` is a 400 with ``{"error": "value:invalid", "data":
+"email", "message": "not an email"}``. Notice: errors answered with 200 make clients guess.
 """
 
 

@@ -1,8 +1,7 @@
 """The application factory: ``create_app`` wires coroweb, the middlewares, Jinja2, the database.
 
-Read ``create_app`` top to bottom and you have the whole site: the middlewares in the order a
-request meets them, the database open while the app runs (``cleanup_ctx``), the templates, and
-every route ``add_routes`` finds in handlers.py. The server and the tests both build it so.
+Read ``create_app`` top to bottom and you have the whole site, as the server and the tests
+both build it: the middlewares in order, the database (``cleanup_ctx``), templates, routes.
 """
 
 import time
@@ -25,9 +24,8 @@ MODELS = (User, Blog, Comment)  # the blog's tables, created at start-up if miss
 
 
 def database_url(db_url: str | None = None) -> str:
-    """The URL given, or an SQLite file in this day's git-ignored ``instance/`` folder."""
     if db_url:
-        return db_url
+        return db_url  # else an SQLite file in this day's git-ignored instance/ folder
     (HERE / "instance").mkdir(exist_ok=True)
     return f"sqlite:///{HERE / 'instance' / 'blog.db'}"
 

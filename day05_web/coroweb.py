@@ -39,8 +39,6 @@ from aiohttp import web
 from .apis import APIError, APIValueError
 from .tracing import record
 
-BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
-
 
 def get(path: str):
     """Label a function as the handler of ``GET path``; the very function comes back."""
@@ -88,8 +86,8 @@ def to_str(value):
     raise ValueError("expected text")
 
 
-# By annotation: each turns a str (from the path, the query or a form) or a JSON value into the
-# Python value, or raises ValueError saying what it expected. Without an annotation: as it came.
+# Each turns a str (path, query, form) or a JSON value into the Python value, or says what it
+# expected in a ValueError. Without an annotation, the value is passed as it came.
 CONVERTERS = {int: to_int, float: to_float, bool: to_bool, str: to_str, Parameter.empty: None}
 
 
@@ -164,11 +162,9 @@ def convert(parameter: Parameter, value):
 
 
 async def read_body(request: web.Request) -> Mapping:
-    """The body's values by name: a JSON object, or a form's fields."""
+    """The body's values by name: a JSON object, or a form's fields (none for another type)."""
     if not request.body_exists:
         return {}
-    if request.content_type not in BODY_TYPES:
-        raise web.HTTPUnsupportedMediaType(text=f"cannot read a {request.content_type} body")
     if request.content_type != "application/json":
         try:
             return await request.post()
@@ -194,8 +190,7 @@ def add_route(app: web.Application, fn) -> None:
         raise TypeError(f"{fn!r} is not a handler: label it with @get(path) or @post(path)")
     handler = RequestHandler(fn)
 
-    # aiohttp wants a coroutine function, and the router, the trace and the middlewares see
-    # this one: functools.wraps gives it fn's name, labels and docstring.
+    # aiohttp wants a coroutine function; functools.wraps gives it fn's name for the trace.
     @functools.wraps(fn)
     async def handle(request: web.Request):
         return await handler(request)

@@ -1,11 +1,8 @@
-"""The site's handlers: plain functions labelled with their routes.
-
-Notice what is not here: no request parsing, no response objects. A handler names the
-arguments it needs and returns data; coroweb fills the arguments, and the response middleware
-in app.py turns a dict with ``__template__`` into a page and any other dict into JSON.
+"""The site's handlers: plain functions labelled with their routes. Notice what is not here:
+no request parsing, no response objects. Each names what it needs and returns plain data.
 """
 
-from .apis import APIResourceNotFoundError, APIValueError
+from .apis import APIValueError
 from .coroweb import get
 from .models import Blog
 
@@ -31,11 +28,3 @@ async def api_blogs(*, limit: int = 20):
     if not 1 <= limit <= 100:
         raise APIValueError("limit", "limit: expected a number from 1 to 100")
     return {"blogs": await Blog.findAll(orderBy="created_at desc", limit=limit)}
-
-
-@get("/api/blogs/{id}")
-async def api_get_blog(id):
-    blog = await Blog.find(id)
-    if blog is None:
-        raise APIResourceNotFoundError("blog", f"no blog with id {id!r}")
-    return blog

@@ -80,7 +80,6 @@ def to_response(request: web.Request, result) -> web.StreamResponse:
             return web.Response(status=result)
         case (int() as status, text) if isinstance(result, tuple):
             return web.Response(status=status, text=str(text))
-    # None is the usual one: a handler that forgot to return. A bug, never an empty page.
     raise TypeError(f"{request.path}: a handler may not return a {type(result).__name__}")
 
 

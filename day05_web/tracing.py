@@ -23,14 +23,12 @@ class Step(NamedTuple):
 
 
 TRACE = web.RequestKey("trace", list[Step])
-# The request the running task serves. aiohttp runs each request in a task of its own, with
-# its own copy of the context: the ORM, which knows nothing of requests, still reaches it.
+# The request the running task serves (each task has its own context): the ORM reaches it.
 SERVING = contextvars.ContextVar("serving", default=None)
 
 
 def record(request: web.Request, number: int, who: str, what: str) -> None:
-    """Note one step. Step 7 is what the controller (step 5) returned or raised: when it never
-    ran (its arguments were refused at step 4, or no route matched), there is no step 7."""
+    """Note one step; a step 7 (what the controller returned or raised) only if it ran (5)."""
     steps = request.get(TRACE)  # None: an app without the trace middleware; coroweb works there
     if steps is not None and (number != 7 or any(step.number == 5 for step in steps)):
         steps.append(Step(number, who, what))

@@ -50,6 +50,7 @@ from aiohttp import web
 from .apis import APIError, APIValueError
 from .tracing import record
 
+# Any other body is a 415 naming its type, not read as an empty form.
 BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -104,8 +105,8 @@ def to_str(value):
     raise ValueError("expected text")
 
 
-# By annotation: each turns a str (from the path, the query or a form) or a JSON value into the
-# Python value, or raises ValueError saying what it expected. Without an annotation: as it came.
+# Each turns a str (path, query, form) or a JSON value into the Python value, or says what it
+# expected in a ValueError. Without an annotation, the value is passed as it came.
 CONVERTERS = {int: to_int, float: to_float, bool: to_bool, str: to_str, Parameter.empty: None}
 
 
@@ -266,8 +267,7 @@ def add_route(app: web.Application, fn) -> None:
         raise TypeError(f"{fn!r} is not a handler: label it with @get(path) or @post(path)")
     handler = RequestHandler(fn)
 
-    # aiohttp wants a coroutine function, and the router, the trace and the middlewares see
-    # this one: functools.wraps gives it fn's name, labels and docstring.
+    # aiohttp wants a coroutine function; functools.wraps gives it fn's name for the trace.
     @functools.wraps(fn)
     async def handle(request: web.Request):
         return await handler(request)

@@ -87,15 +87,6 @@ async def test_the_api_refuses_a_limit_that_is_not_a_number_from_1_to_100(site, 
     assert (await response.json())["data"] == "limit"
 
 
-async def test_the_api_answers_one_blog_by_id_and_a_404_for_an_unknown_one(site, save_blog):
-    blog = await save_blog("By id", time.time())
-    answer = await (await site.get(f"/api/blogs/{blog.id}")).json()
-    assert (answer["id"], answer["name"]) == (blog.id, "By id")
-    response = await site.get("/api/blogs/no-such-id")
-    assert response.status == 404
-    assert (await response.json())["error"] == "value:notfound"
-
-
 # --- python -m ---------------------------------------------------------------------------
 
 

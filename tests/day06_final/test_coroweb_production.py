@@ -145,3 +145,10 @@ async def test_every_get_route_answers_head_with_the_headers_and_no_body(small):
     assert head.headers["Content-Type"] == got.headers["Content-Type"]
     assert await head.read() == b""
     assert (await small.head("/delete/1")).status == 405  # a POST route: HEAD is no GET there
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", "text/xml"])
+async def test_a_body_of_another_content_type_is_a_415_naming_it(echo, content_type):
+    response = await echo.post("/signup", data=b"email=a", headers={"Content-Type": content_type})
+    assert response.status == 415
+    assert content_type in await response.text()

@@ -11,7 +11,8 @@ scratch copy of the repository, so the working tree is never touched. A mutant i
 (killed) when a check fails or the run times out; a mutant that every check passes survived.
 Mutants listed in ``EQUIVALENT`` change no behaviour a user can see: they are reported apart,
 with their reason, and left out of the score. The table and the survivors are printed and
-written to the "Mutation testing" section of benchmarks/RESULTS.md (``--output`` elsewhere).
+written to its own part of the "Mutation testing" section of benchmarks/RESULTS.md, the
+other days' parts kept (``--output`` elsewhere).
 """
 
 from __future__ import annotations
@@ -227,38 +228,42 @@ def run_day(day: str, scratch: Path, size: int, seed: int, timeout: float) -> Da
     return result
 
 
-def report(results: list[DayResult], size: int, seed: int, command: str) -> list[str]:
-    lines = [
+def intro() -> list[str]:
+    """The section's opening: what is measured and the target (each day has its own part)."""
+    return [
         SECTION,
         "",
-        f"`{command}` (cosmic-ray, a seeded sample of {size} mutants per day, seed {seed}). "
-        "Each mutant runs against the day's own checks; caught = a check failed or timed out. "
-        f"Target: at least {TARGET:.0%} caught per day.",
-        "",
-        "| day | own files | mutants | in annotations | run | caught | survived | equivalent |"
-        " score | target |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "`python -m benchmarks.mutation DAY --sample N --seed S` (cosmic-ray). Each day's part "
+        "is written by its own run: a seeded sample of mutants of the day's own files, each run "
+        "against the day's own checks; caught = a check failed or timed out. "
+        f"Target: at least {TARGET:.0%} caught per day. Mutants inside annotations that "
+        "`from __future__ import annotations` leaves unevaluated change nothing and are not run.",
     ]
-    for r in results:
-        score = r.score
-        shown = "-" if score is None else f"{score:.0%}"
-        verdict = "-" if score is None else ("ok" if score >= TARGET else "under")
-        run = r.count("killed") + r.count("survived") + r.count("equivalent")
-        lines.append(
-            f"| {r.day} | {len(r.files)} | {r.listed} | {r.in_annotations} | {run} | "
-            f"{r.count('killed')} | "
-            f"{r.count('survived')} | {r.count('equivalent')} | {shown} | {verdict} |"
-        )
-    lines += [
+
+
+def report(result: DayResult, size: int, seed: int, command: str, date: str) -> list[str]:
+    """The day's part of the section: its figures, its survivors and its equivalent mutants."""
+    r = result
+    score = r.score
+    shown = "-" if score is None else f"{score:.0%}"
+    verdict = "-" if score is None else ("met" if score >= TARGET else "under")
+    run = r.count("killed") + r.count("survived") + r.count("equivalent")
+    lines = [
+        f"### {r.day}",
         "",
-        "Mutants inside annotations that `from __future__ import annotations` leaves unevaluated "
-        "change nothing and are not run.",
+        f"`{command}` on {date}, {r.seconds / 60:.0f} min: a sample of {size} (seed {seed}).",
+        "",
+        "| own files | mutants | in annotations | run | caught | survived | equivalent |"
+        " score | target |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {len(r.files)} | {r.listed} | {r.in_annotations} | {run} | {r.count('killed')} | "
+        f"{r.count('survived')} | {r.count('equivalent')} | {shown} | {verdict} |",
     ]
     if LEFT_OUT_OPERATORS:
         left_out = "; ".join(f"`{k}`: {v}" for k, v in LEFT_OUT_OPERATORS.items())
         lines += ["", f"Operators left out: {left_out}."]
-    survivors = [m for r in results for m in r.mutants if m.outcome == "survived"]
-    equivalent = [m for r in results for m in r.mutants if m.outcome == "equivalent"]
+    survivors = [m for m in r.mutants if m.outcome == "survived"]
+    equivalent = [m for m in r.mutants if m.outcome == "equivalent"]
     if survivors:
         lines += ["", "Surviving mutants:", ""]
         lines += [
@@ -270,15 +275,29 @@ def report(results: list[DayResult], size: int, seed: int, command: str) -> list
     return lines
 
 
-def write_section(output: Path, lines: list[str]) -> None:
-    """Replace the section in ``output`` (or add it at the end), keeping the rest."""
-    text = output.read_text(encoding="utf-8") if output.exists() else ""
+def split_section(text: str) -> tuple[str, dict[str, str], str]:
+    """(what comes before the section, each day's part by day, what comes after it)."""
     start = text.find(SECTION)
-    if start >= 0:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + text[end + 1 :] if end >= 0 else text[:start]
-    text = text.rstrip("\n") + ("\n\n" if text.strip() else "") + "\n".join(lines) + "\n"
-    output.write_text(text, encoding="utf-8")
+    if start < 0:
+        return text, {}, ""
+    end = text.find("\n## ", start + len(SECTION))
+    body, after = (text[start : end + 1], text[end + 1 :]) if end >= 0 else (text[start:], "")
+    parts = {}
+    for chunk in body.split("\n### ")[1:]:
+        day = chunk.split("\n", 1)[0].strip()
+        parts[day] = "### " + chunk.rstrip("\n")
+    return text[:start], parts, after
+
+
+def write_section(output: Path, days: dict[str, list[str]]) -> None:
+    """Write each measured day's part into the section of ``output``, keeping the other days'
+    parts and everything outside the section."""
+    text = output.read_text(encoding="utf-8") if output.exists() else ""
+    before, parts, after = split_section(text)
+    parts.update({day: "\n".join(lines) for day, lines in days.items()})
+    section = "\n".join(intro()) + "".join(f"\n\n{parts[day]}" for day in DAYS if day in parts)
+    before = before.rstrip("\n") + ("\n\n" if before.strip() else "")
+    output.write_text(before + section + "\n" + ("\n" + after if after else ""), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -295,9 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(days) - set(DAYS)
     if unknown:
         parser.error(f"unknown day {', '.join(sorted(unknown))}")
-    command = "python -m benchmarks.mutation " + " ".join(
-        [*args.days, f"--sample {args.sample}", f"--seed {args.seed}"]
-    )
+    date = time.strftime("%Y-%m-%d", time.gmtime())
+    written: dict[str, list[str]] = {}
     results = []
     with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
         scratch_copy(Path(scratch))
@@ -309,10 +327,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"in {result.seconds:.0f} s",
                 flush=True,
             )
+            command = (
+                f"python -m benchmarks.mutation {day} --sample {args.sample} --seed {args.seed}"
+            )
+            written[day] = report(result, args.sample, args.seed, command, date)
+            print("\n".join(written[day]), flush=True)
             results.append(result)
-    lines = report(results, args.sample, args.seed, command)
-    print("\n".join(lines))
-    write_section(args.output, lines)
+    write_section(args.output, written)
     print(f"written to {args.output}")
     return 0 if all(r.score is None or r.score >= TARGET for r in results) else 1
 

@@ -75,6 +75,12 @@ async def feed(request):
     return web.Response(text=xml, content_type="application/atom+xml")
 
 
+@get("/favicon.ico")
+async def favicon():
+    # Asked for by feed readers and tools whatever base.html names: one icon, kept in static/.
+    return web.Response(status=301, headers={"Location": "/static/img/favicon.svg"})
+
+
 @signed_in
 @post("/blog/{id}/comments")
 async def comment_form(request, id, *, content=None, idempotency_key=None):

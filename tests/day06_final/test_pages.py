@@ -137,6 +137,14 @@ async def test_the_stylesheet_script_and_avatar_are_served_from_the_site(client)
         assert response.status == 200 and kind in response.content_type, path
 
 
+async def test_favicon_ico_is_a_permanent_redirect_to_the_site_s_icon(client):
+    # Feed readers, tools and some browsers ask for /favicon.ico whatever a page names.
+    response = await client.get("/favicon.ico", allow_redirects=False)
+    assert (response.status, response.headers["Location"]) == (301, "/static/img/favicon.svg")
+    icon = await client.get("/favicon.ico")
+    assert icon.status == 200 and icon.content_type == "image/svg+xml"
+
+
 async def test_a_page_answers_head_with_its_headers_and_no_body(client):
     # What `curl -I`, link checkers and uptime monitors send.
     response = await client.head("/")

@@ -30,6 +30,7 @@ ROUTES = [
     ("GET", "/", None, ALL_200),
     ("GET", "/blog/{blog}", None, ALL_200),
     ("GET", "/feed.xml", None, ALL_200),
+    ("GET", "/favicon.ico", None, {"visitor": 301, "reader": 301, "admin": 301}),
     ("GET", "/register", None, ALL_200),
     ("GET", "/signin", None, ALL_200),
     ("GET", "/signout", None, {"visitor": 302, "reader": 200, "admin": 200}),

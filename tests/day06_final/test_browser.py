@@ -56,6 +56,7 @@ class Site:
         self.url, self.browser = url, browser
         self.accounts, self.posts = workbook.load(day, "accounts"), workbook.load(day, "posts")
         self.requested: list[str] = []
+        self.answered: list[tuple[int, str]] = []
         self.console: list[str] = []
         self.contexts = []
 
@@ -64,6 +65,7 @@ class Site:
         context = await self.browser.new_context(base_url=self.url, java_script_enabled=javascript)
         context.set_default_timeout(10_000)
         context.on("request", lambda request: self.requested.append(request.url))
+        context.on("response", lambda answer: self.answered.append((answer.status, answer.url)))
         context.on("console", lambda message: self.console.append(message.text))
         self.contexts.append(context)
         return await context.new_page()
@@ -284,6 +286,16 @@ async def test_every_page_names_an_icon_that_the_blog_serves(site):
     icon = await page.request.get(href)
     assert icon.status == 200 and icon.headers["content-type"].startswith("image/")
     assert site.elsewhere() == []
+
+
+async def test_loading_the_home_page_asks_for_nothing_the_blog_does_not_have(site):
+    author = await site.admin()
+    await site.posts.create_blog(author, {"name": "Here", "summary": "S", "content": "C"})
+    page = await site.visitor()
+    # Until the network is quiet: the icon and the pictures come after the page itself.
+    await page.goto("/", wait_until="networkidle")
+    assert (200, site.url + "/") in site.answered
+    assert [url for status, url in site.answered if status == 404] == []
 
 
 async def test_the_browser_enforces_the_policy_so_a_script_slipped_into_a_page_would_not_run(site):

@@ -149,15 +149,6 @@ NEW_PASSWORD = "a brand new passphrase"
 COOKIE = "awesession"
 
 
-def test_a_session_signed_for_an_older_generation_no_longer_matches(workbook, day):
-    sessions, secret = workbook.load(day, "sessions"), "s" * 40
-    cookie = sessions.sign_session("u1", "hash-1", secret, 3600, generation=4)
-    session = sessions.read_session(cookie, secret)
-    assert session.matches("hash-1", secret, generation=4)
-    # Raised by a sign-out, a new password or a disabled account: the cookie is over.
-    assert not session.matches("hash-1", secret, generation=5)
-
-
 async def signed_in_cookie(client, email) -> str:
     """Sign in through the API; the session cookie's value, as a thief would copy it."""
     response = await client.post("/api/authenticate", json={"email": email, "password": PASSWORD})

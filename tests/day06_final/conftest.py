@@ -1,15 +1,15 @@
-"""Fixtures shared by day 6's checks: the blog on each database, people to sign in as, content.
+"""Fixtures shared by day 6's checks: the blog on each database, people, content, HTML.
 
-As in the Flask tutorial: ``config`` is a test instance (a temporary folder, a long test secret,
-no pause after a failed sign-in), ``client`` is the app built by ``create_app`` with it, and
-``auth`` makes users and signs the client in and out. A password hash costs tens of
-milliseconds on purpose, so every test user shares one hash, made once per session.
-``relayed`` is the blog on MariaDB behind a relay the test cuts or stalls; ``run`` runs the
-day's commands in a process of their own.
+As in the Flask tutorial: ``config`` is a test instance (a temporary folder, a test secret, no
+pause after a failed sign-in), ``client`` the app ``create_app`` builds with it, and ``auth``
+signs the client in and out as the people ``make_user`` saves. The unit checks use
+``memory_database`` alone. Every test user has PASSWORD, hashed once per session: a hash costs
+tens of milliseconds on purpose.
 """
 
 import asyncio
 import dataclasses
+import itertools
 import subprocess
 import time
 from html.parser import HTMLParser
@@ -23,7 +23,7 @@ TEST_SECRET = "a-test-secret-that-is-long-enough-for-the-blog-0123456789"
 PASSWORD = "correct horse battery staple"
 # What a browser sends when it loads a page: the client asks for pages as a browser does.
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-AVATAR = "/static/img/avatar.svg"
+ARTICLE = {"name": "A first article", "summary": "What it is about.", "content": "Some *markdown*."}
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +47,6 @@ def settings():
 @pytest.fixture
 def config(workbook, day, db_url, tmp_path, settings):
     """A test instance of the blog on ``db_url``: temporary folder, test secret, no delays."""
-    config = workbook.load(day, "config")
     test_instance = {
         "db_url": db_url,
         "secret": TEST_SECRET,
@@ -57,7 +56,16 @@ def config(workbook, day, db_url, tmp_path, settings):
         "comments_per_minute": 10_000,
         "instance_path": tmp_path / "instance",
     }
-    return config.Config(**{**test_instance, **settings})
+    return workbook.load(day, "config").Config(**{**test_instance, **settings})
+
+
+@pytest.fixture
+async def memory_database(workbook, day, tmp_path):
+    """The blog's tables in a new in-memory SQLite database, for the unit checks: no app."""
+    config = workbook.load(day, "config")
+    unit = config.Config("sqlite:///:memory:", TEST_SECRET, instance_path=tmp_path / "instance")
+    async with workbook.load(day, "app").open_database(unit):
+        yield
 
 
 @pytest.fixture
@@ -72,10 +80,17 @@ async def client(aiohttp_client, app):
     return await aiohttp_client(app, headers={"Accept": BROWSER_ACCEPT})
 
 
-@pytest.fixture
-def models(workbook, day):
-    """The day's models module."""
-    return workbook.load(day, "models")
+def day_module(name: str):
+    """A fixture named ``name``: the day's module of that name."""
+
+    def load(workbook, day):
+        return workbook.load(day, name)
+
+    load.__doc__ = f"The day's {name} module."
+    return pytest.fixture(load, name=name)
+
+
+models, apis, passwords, sessions = map(day_module, ["models", "apis", "passwords", "sessions"])
 
 
 @pytest.fixture(scope="session")
@@ -87,59 +102,37 @@ def password_hash(workbook):
         return runner.run(passwords.hash_password(PASSWORD))
 
 
-class Auth:
-    """Make people and be them: ``await auth.as_admin()``, ``await auth.as_user()``."""
+@pytest.fixture
+def make_user(models, password_hash):
+    """``await make_user(name=None, *, admin=False, email=None)``: a user saved with PASSWORD."""
+    numbers = itertools.count(1)
 
-    def __init__(self, client, models, sessions, config, password_hash):
-        self.client, self.models, self.sessions = client, models, sessions
-        self.config, self.password_hash = config, password_hash
-        self.made = 0
-
-    async def make_user(self, name=None, *, admin=False, email=None):
-        """A user saved through the models, with PASSWORD, not signed in."""
-        self.made += 1
-        name = name or ("Ann Admin" if admin else f"Rui Reader {self.made}")
-        email = email or f"person{self.made}@example.com"
-        user = self.models.User(
-            name=name, email=email, passwd=self.password_hash, admin=admin, image=AVATAR
+    async def make_user(name=None, *, admin=False, email=None):
+        n = next(numbers)
+        user = models.User(
+            name=name or ("Ann Admin" if admin else f"Rui Reader {n}"),
+            email=email or f"person{n}@example.com",
+            passwd=password_hash,
+            admin=admin,
+            image="/static/img/avatar.svg",
         )
         await user.save()
         return user
 
+    return make_user
+
+
+class Auth:
+    """Make people and be them: ``await auth.as_admin()``, ``await auth.as_user()``."""
+
+    def __init__(self, client, models, sessions, config, make_user):
+        self.client, self.models, self.sessions = client, models, sessions
+        self.config, self.make_user = config, make_user
+
     def cookie_for(self, user) -> str:
         """The session cookie the blog itself would set for ``user``."""
-        config = self.config
-        return self.sessions.sign_session(
-            user.id, user.passwd, config.secret, config.session_max_age
-        )
-
-    def cookie_header(self, user) -> dict[str, str]:
-        """Headers that carry ``user``'s session cookie, for a request outside the cookie jar."""
-        return {"Cookie": f"{self.sessions.COOKIE_NAME}={self.cookie_for(user)}"}
-
-    def forged_cookies(self, reader, admin) -> dict[str, str]:
-        """Session cookies that must sign no one in, by name: made up, or forged from real ones."""
-        sessions, config = self.sessions, self.config
-        signed, age = sessions.sign_session, config.session_max_age
-        reader_cookie, admin_cookie = self.cookie_for(reader), self.cookie_for(admin)
-        payload, signature = reader_cookie.rsplit(".", 1)
-        _, expires, fingerprint = payload.split(".")
-        return {
-            "garbage": "not-a-session",
-            # The reader's cookie, claiming to be the admin's: the signature no longer matches.
-            "tampered user id": f"{admin.id}.{expires}.{fingerprint}.{signature}",
-            "tampered expiry": f"{reader.id}.{int(expires) + 10**6}.{fingerprint}.{signature}",
-            "bad signature": f"{payload}.{'0' * 64}",
-            "expired": signed(admin.id, admin.passwd, config.secret, 3600, now=time.time() - 7200),
-            "another secret": signed(admin.id, admin.passwd, "another-secret-" + "x" * 40, age),
-            "unsigned": admin_cookie.rsplit(".", 1)[0],
-            # Signed with the right secret, but naming no user: the lookup finds no one.
-            "junk id": signed("1' OR '1'='1", admin.passwd, config.secret, age),
-            "non-ASCII": "ädmin." + admin_cookie,
-            "SQL": "' OR 1=1; --",
-            "4 KB long": admin_cookie + "A" * 4000,
-            "10 KB long": admin_cookie + "A" * 10_000,
-        }
+        age = self.config.session_max_age
+        return self.sessions.sign_session(user.id, user.passwd, self.config.secret, age)
 
     def sign_in_as(self, user) -> None:
         """From now on the client carries ``user``'s session cookie."""
@@ -148,6 +141,7 @@ class Auth:
         self.client.session.cookie_jar.update_cookies(cookie)
 
     def sign_out(self) -> None:
+        """From now on the client carries no cookie: a visitor."""
         self.client.session.cookie_jar.clear()
 
     async def as_user(self, name=None):
@@ -170,21 +164,20 @@ class Auth:
 
 
 @pytest.fixture
-def auth(client, models, workbook, day, config, password_hash):
+def auth(client, models, sessions, config, make_user):
     """Make users and sign the client in as them, or out."""
-    return Auth(client, models, workbook.load(day, "sessions"), config, password_hash)
+    return Auth(client, models, sessions, config, make_user)
 
 
 @pytest.fixture
-async def relayed(config, workbook, day, aiohttp_client, db_url, models, password_hash):
+async def relayed(config, workbook, day, aiohttp_client, db_url, models, sessions, make_user):
     """The blog on MariaDB through a Relay the test cuts or stalls: (relay, client, auth)."""
     url = urlsplit(db_url)
     async with Relay(url.hostname, url.port) as relay:
         config = dataclasses.replace(config, db_url=relay.url_for(db_url))
         app = await workbook.load(day, "app").create_app(config=config)
         client = await aiohttp_client(app)
-        auth = Auth(client, models, workbook.load(day, "sessions"), config, password_hash)
-        yield relay, client, auth
+        yield relay, client, Auth(client, models, sessions, config, make_user)
 
 
 @pytest.fixture
@@ -198,21 +191,17 @@ def run(workbook, day):
     return run
 
 
+def by(author) -> dict:
+    """The author's columns an article or a comment copies."""
+    return {"user_id": author.id, "user_name": author.name, "user_image": author.image}
+
+
 @pytest.fixture
 def save_blog(models):
     """``await save_blog(author, name=..., ...)``: an article saved through the models."""
 
     async def save_blog(author, **values):
-        blog = models.Blog(
-            user_id=author.id,
-            user_name=author.name,
-            user_image=author.image,
-            name=values.pop("name", "A first article"),
-            summary=values.pop("summary", "What it is about."),
-            content=values.pop("content", "Some **markdown**."),
-            created_at=values.pop("created_at", time.time()),
-            **values,
-        )
+        blog = models.Blog(**by(author), **{**ARTICLE, "created_at": time.time(), **values})
         await blog.save()
         return blog
 
@@ -224,14 +213,8 @@ def save_comment(models):
     """``await save_comment(blog, author, content)``: a comment saved through the models."""
 
     async def save_comment(blog, author, content="Nice.", created_at=None):
-        comment = models.Comment(
-            blog_id=blog.id,
-            user_id=author.id,
-            user_name=author.name,
-            user_image=author.image,
-            content=content,
-            created_at=created_at or time.time(),
-        )
+        when = created_at or time.time()
+        comment = models.Comment(blog_id=blog.id, **by(author), content=content, created_at=when)
         await comment.save()
         return comment
 
@@ -243,18 +226,20 @@ def rows(models):
     """``await rows()``: how many users, blogs and comments the database holds."""
 
     async def rows():
-        counts = {}
-        for model in (models.User, models.Blog, models.Comment):
-            counts[model.__table__] = await model.findNumber("count(*)")
-        return counts
+        tables = (models.User, models.Blog, models.Comment)
+        return {model.__table__: await model.findNumber("count(*)") for model in tables}
 
     return rows
 
 
-class _StartTags(HTMLParser):
-    def __init__(self):
+class StartTags(HTMLParser):
+    """The start tags of an HTML text, each as (tag, {attribute: value as a browser reads it})."""
+
+    def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[str, dict]] = []
+        self.feed(html)
+        self.close()
 
     def handle_starttag(self, tag, attrs):
         self.found.append((tag, dict(attrs)))
@@ -264,12 +249,5 @@ class _StartTags(HTMLParser):
 
 @pytest.fixture
 def elements():
-    """Parse HTML into its start tags, each as (tag, {attribute: value as a browser reads it})."""
-
-    def parse(html: str) -> list[tuple[str, dict]]:
-        parser = _StartTags()
-        parser.feed(html)
-        parser.close()
-        return parser.found
-
-    return parse
+    """``elements(html)``: its start tags, each as (tag, {attribute: value as a browser reads})."""
+    return lambda html: StartTags(html).found

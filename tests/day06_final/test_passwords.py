@@ -9,12 +9,6 @@ import pytest
 SHAPE = re.compile(r"scrypt\$n=(\d+),r=(\d+),p=(\d+)\$([^$]+)\$([^$]+)")
 
 
-@pytest.fixture
-def passwords(workbook, day):
-    """The day's passwords module."""
-    return workbook.load(day, "passwords")
-
-
 async def test_a_hash_names_its_scheme_and_parameters(passwords):
     stored = await passwords.hash_password("correct horse")
     match = SHAPE.fullmatch(stored)

@@ -20,6 +20,7 @@ import yarl
 from aiohttp.test_utils import TestClient
 
 from tests.day06_final.conftest import PASSWORD, Auth
+from tests.day06_final.test_security import forged_cookies
 
 pytestmark = pytest.mark.production
 
@@ -56,7 +57,7 @@ class Hostile:
     content_type: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
     field: str | None = None  # the field a 400 must name ("" for a body that is no object)
-    cookie: str | None = None  # sent instead of a real session: a key of Auth.forged_cookies
+    cookie: str | None = None  # sent instead of a real session: a key of forged_cookies
     chunked: bool = False  # sent without a Content-Length, in chunks
 
     @property
@@ -399,7 +400,7 @@ ADDRESSES = [
     ),
 ]
 
-# The bad cookies: each makes its bearer a visitor, nothing more (see Auth.forged_cookies).
+# The bad cookies: each makes its bearer a visitor, nothing more (see test_security.forged_cookies).
 COOKIES = ["garbage", "tampered user id", "another secret", "expired", "unsigned", "junk id"]
 COOKIES += ["non-ASCII", "SQL", "4 KB long"]
 CROSS_SITE = (("Sec-Fetch-Site", "cross-site"),)
@@ -519,7 +520,7 @@ async def site(client, auth, save_blog, save_comment) -> Site:
     reader = await auth.make_user("Rui Reader", email="reader@example.com")
     blog = await save_blog(admin)
     comment = await save_comment(blog, reader)
-    return Site(client, auth, admin, reader, blog, comment, auth.forged_cookies(reader, admin))
+    return Site(client, auth, admin, reader, blog, comment, forged_cookies(auth, reader, admin))
 
 
 async def send(site: Site, entry: Hostile) -> tuple[int, str, bytes]:
@@ -662,6 +663,11 @@ def stored_comments(mysql_server, db_url) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+def cookie_header(auth, user) -> dict[str, str]:
+    """Headers that carry ``user``'s session cookie, for a request outside the cookie jar."""
+    return {"Cookie": f"{auth.sessions.COOKIE_NAME}={auth.cookie_for(user)}"}
+
+
 def torn(stored: list[dict], blog, reader) -> list[dict]:
     """The stored comments that are not whole: a column missing or not what was sent."""
     whole = {"blog_id": blog.id, "user_id": reader.id, "user_name": reader.name}
@@ -685,7 +691,7 @@ async def test_a_database_cut_under_writes_loses_no_acknowledged_comment_and_rec
     relay, client, auth = relayed
     blog = await save_blog(await auth.make_user(admin=True))
     reader = await auth.make_user()
-    cookie = auth.cookie_header(reader)
+    cookie = cookie_header(auth, reader)
     state, outcomes, stop = "up", [], asyncio.Event()
 
     async def writer(n: int) -> None:
@@ -752,7 +758,7 @@ async def test_a_stalled_database_is_a_503_within_its_timeout_and_recovers_on_re
     relay, client, auth = relayed
     blog = await save_blog(await auth.make_user(admin=True))
     reader = await auth.make_user()
-    cookie = auth.cookie_header(reader)
+    cookie = cookie_header(auth, reader)
     comments = f"/api/blogs/{blog.id}/comments"
     assert (await client.get("/")).status == 200
     relay.stall()  # a pulled cable: connections stay open and nothing answers
@@ -791,7 +797,7 @@ async def test_a_short_mixed_load_gives_no_5xx_and_loses_no_comment(
 ):
     blog = await save_blog(await auth.make_user(admin=True))
     reader = await auth.make_user(email="reader@example.com")
-    cookie = auth.cookie_header(reader)
+    cookie = cookie_header(auth, reader)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + LOAD_SECONDS
     wrong: list[str] = []  # each request answered otherwise than it must be

@@ -6,6 +6,7 @@ query, in the middlewares and the templates, and runs on SQLite.
 """
 
 import re
+import time
 from urllib.parse import quote
 
 import pytest
@@ -106,6 +107,31 @@ async def test_the_site_s_own_pages_may_post(client, auth, save_blog, rows):
 # --- session cookies ----------------------------------------------------------------------
 
 
+def forged_cookies(auth, reader, admin) -> dict[str, str]:
+    """Session cookies that must sign no one in, by name: made up, or forged from real ones."""
+    signed, config = auth.sessions.sign_session, auth.config
+    secret, age = config.secret, config.session_max_age
+    reader_cookie, admin_cookie = auth.cookie_for(reader), auth.cookie_for(admin)
+    payload, signature = reader_cookie.rsplit(".", 1)
+    _, expires, fingerprint = payload.split(".")
+    return {
+        "garbage": "not-a-session",
+        # The reader's cookie, claiming to be the admin's: the signature no longer matches.
+        "tampered user id": f"{admin.id}.{expires}.{fingerprint}.{signature}",
+        "tampered expiry": f"{reader.id}.{int(expires) + 10**6}.{fingerprint}.{signature}",
+        "bad signature": f"{payload}.{'0' * 64}",
+        "expired": signed(admin.id, admin.passwd, secret, 3600, now=time.time() - 7200),
+        "another secret": signed(admin.id, admin.passwd, "another-secret-" + "x" * 40, age),
+        "unsigned": admin_cookie.rsplit(".", 1)[0],
+        # Signed with the right secret, but naming no user: the lookup finds no one.
+        "junk id": signed("1' OR '1'='1", admin.passwd, secret, age),
+        "non-ASCII": "ädmin." + admin_cookie,
+        "SQL": "' OR 1=1; --",
+        "4 KB long": admin_cookie + "A" * 4000,
+        "10 KB long": admin_cookie + "A" * 10_000,
+    }
+
+
 @sqlite_only
 @pytest.mark.parametrize(
     "kind",
@@ -122,7 +148,7 @@ async def test_a_forged_or_expired_cookie_is_ignored(client, auth, save_blog, ro
     admin = await auth.make_user("Ann Admin", admin=True)
     reader = await auth.make_user("Rui Reader")
     blog = await save_blog(admin)
-    cookie = auth.forged_cookies(reader, admin)[kind]
+    cookie = forged_cookies(auth, reader, admin)[kind]
     client.session.cookie_jar.update_cookies({auth.sessions.COOKIE_NAME: cookie})
     header = (await (await client.get("/")).text()).split("</header>")[0]
     assert "Sign in" in header and "Ann Admin" not in header and "Rui Reader" not in header

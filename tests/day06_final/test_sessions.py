@@ -13,12 +13,6 @@ HOUR = 3600
 
 
 @pytest.fixture
-def sessions(workbook, day):
-    """The day's sessions module."""
-    return workbook.load(day, "sessions")
-
-
-@pytest.fixture
 def settings(workbook, day):
     """Build a Config with the test secret and any overrides."""
     config = workbook.load(day, "config")

@@ -11,12 +11,6 @@ NOW = 1_700_000_000.0
 
 
 @pytest.fixture
-def sessions(workbook, day):
-    """The day's sessions module."""
-    return workbook.load(day, "sessions")
-
-
-@pytest.fixture
 def signed(sessions):
     """A session cookie value for user "u1" with password hash "hash-1", signed at NOW."""
     return sessions.sign_session("u1", "hash-1", SECRET, HOUR, now=NOW)

@@ -4,15 +4,13 @@ words of each refusal. No server and no database: ``clean`` is called directly.
 
 import pytest
 
-PASSWORD = "correct horse battery staple"
+from tests.day06_final.conftest import PASSWORD, day_module
+
 PERSON = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
 ARTICLE = {"name": "Title", "summary": "Summary", "content": "Content"}
 
 
-@pytest.fixture
-def validation(workbook, day):
-    """The day's validation module."""
-    return workbook.load(day, "validation")
+validation = day_module("validation")
 
 
 @pytest.fixture

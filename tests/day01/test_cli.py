@@ -4,6 +4,7 @@ prints one PASS/WARN/FAIL line per check, failing only when something the course
 
 import os
 import re
+import select
 import socket
 import subprocess
 import time
@@ -54,6 +55,36 @@ def test_python_m_day_serves_the_home_page_on_the_port_it_is_given(workbook, day
     assert "<h1>Awesome</h1>" in page
     # run_app turns SIGTERM into a clean shutdown, so the process exits with status 0.
     assert server.returncode == 0, output
+
+
+def output_until(server: subprocess.Popen, text: bytes, within: float = 30.0) -> bytes:
+    """What the server printed until a line containing ``text``, its exit, or ``within`` s.
+
+    ``server.stdout`` must be unbuffered (``bufsize=0``), so ``select`` sees every byte.
+    """
+    output, deadline = b"", time.monotonic() + within
+    while select.select([server.stdout], [], [], max(deadline - time.monotonic(), 0))[0]:
+        line = server.stdout.readline()
+        output += line
+        if not line or text in line:
+            break
+    return output
+
+
+def test_python_m_day_listens_on_port_9000_when_no_port_is_given(workbook, day):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # aiohttp's "Running on" line, at once
+    command = workbook.command(day)
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0, env=env
+    ) as server:
+        try:
+            output = output_until(server, b"Running on")
+        finally:
+            server.terminate()
+            output += server.communicate(timeout=20)[0]
+    # Either "Running on http://127.0.0.1:9000" or, when another program holds port 9000
+    # on this machine, the refusal to bind it: both name the port the server chose.
+    assert re.search(rb"\b9000\b", output), output.decode(errors="replace")
 
 
 def test_doctor_passes_python_and_every_required_package_on_this_machine(workbook, day):

@@ -123,3 +123,19 @@ async def test_a_method_a_path_does_not_accept_is_a_405_that_says_which_methods_
     assert response.status == 405
     assert set(response.headers["Allow"].split(",")) >= {"GET", "POST"}
     assert "DELETE" in (await response.json())["message"]
+
+
+async def test_the_longest_title_and_body_allowed_are_stored(client, auth):
+    note = {"title": "t" * 100, "body": "b" * 10_000}
+    response = await client.post("/notes", json=note, headers=auth)
+    assert response.status == 201
+    created = await response.json()
+    assert (created["title"], created["body"]) == (note["title"], note["body"])
+
+
+@pytest.mark.parametrize("limit", [1, 100])
+async def test_a_limit_from_1_to_100_is_accepted(client, add_note, limit):
+    await add_note("older")
+    await add_note("newest")
+    listed = await (await client.get("/notes", params={"limit": str(limit)})).json()
+    assert [note["title"] for note in listed["notes"]] == ["newest", "older"][:limit]

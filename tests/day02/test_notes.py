@@ -4,6 +4,10 @@ import subprocess
 
 import aiohttp
 
+# Day 2's __main__.py is its own (it prints the token, then serves): a check of its own too.
+from tests.day01.test_cli import (  # noqa: F401
+    test_python_m_day_listens_on_port_9000_when_no_port_is_given,
+)
 from tests.network import fetch_while_running, free_port
 
 

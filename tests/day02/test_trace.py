@@ -1,10 +1,15 @@
 """The nine steps of the HTTP cycle are visible: every response carries them in ``X-Trace``
 (``<step> <who>`` pairs separated by ``;``), and the server logs them with their details."""
 
+import asyncio
 import logging
 import re
+import time
 
 import pytest
+from aiohttp import web
+
+from tests.day02.conftest import TOKEN
 
 
 def steps(response) -> list[tuple[int, str]]:
@@ -13,11 +18,17 @@ def steps(response) -> list[tuple[int, str]]:
     return [(int(number), who) for number, who in pairs]
 
 
-async def test_reading_a_note_walks_through_all_nine_steps_in_order(client, add_note):
-    note = await add_note()
-    numbers = [n for n, _ in steps(await client.get(f"/notes/{note['id']}"))]
+@pytest.mark.parametrize(
+    "path, handler", [("/", "index"), ("/notes", "list_notes"), ("/notes/1", "get_note")]
+)
+async def test_each_read_walks_through_all_nine_steps_in_order(client, add_note, path, handler):
+    await add_note()
+    trace = steps(await client.get(path))
+    numbers = [n for n, _ in trace]
     assert numbers == sorted(numbers)
     assert set(numbers) == set(range(1, 10))
+    # Steps 4 and 5 (reading the parameters, the logic) are the route's own handler's.
+    assert {who for n, who in trace if n in (4, 5)} == {handler}
 
 
 async def test_creating_a_note_walks_through_all_nine_steps_in_order(client, auth):
@@ -85,3 +96,47 @@ async def test_the_access_log_has_method_path_status_and_milliseconds(client, ca
     caplog.set_level(logging.INFO)
     await client.get(path)
     assert re.search(rf"GET {re.escape(path)} {status} \d+\.\d+ ms", caplog.text)
+
+
+async def test_the_log_says_whether_require_token_checked_a_token(client, auth, caplog):
+    caplog.set_level(logging.INFO)
+    await client.get("/notes")
+    assert re.search(r"^\s+3 require_token\s+no token needed$", caplog.text, re.M), caplog.text
+    caplog.clear()
+    await client.post("/notes", json={"title": "t"}, headers=auth)
+    assert re.search(r"^\s+3 require_token\s+token accepted$", caplog.text, re.M), caplog.text
+
+
+@pytest.fixture
+async def timed_client(aiohttp_client, workbook, day):
+    """A client for the notes app with two more routes: /slow takes 0.2 s, /broken crashes."""
+
+    async def slow(request):
+        await asyncio.sleep(0.2)
+        return web.Response(text="slow")
+
+    async def broken(request):
+        raise RuntimeError("a bug in a handler")
+
+    app = workbook.load(day, "app").create_app(token=TOKEN)
+    app.router.add_get("/slow", slow)
+    app.router.add_get("/broken", broken)
+    return await aiohttp_client(app)
+
+
+async def test_the_access_log_gives_the_time_a_request_took_in_milliseconds(timed_client, caplog):
+    caplog.set_level(logging.INFO)
+    started = time.perf_counter()
+    await timed_client.get("/slow")
+    took = (time.perf_counter() - started) * 1000
+    (logged,) = re.findall(r"GET /slow 200 (\d+\.\d+) ms", caplog.text)
+    # At least the 200 ms the handler slept (less a timer's tolerance), at most what the
+    # client waited in all.
+    assert 190 <= float(logged) <= took
+
+
+async def test_the_access_log_shows_a_crashed_handler_as_a_500(timed_client, caplog):
+    caplog.set_level(logging.INFO)
+    response = await timed_client.get("/broken")
+    assert response.status == 500
+    assert re.search(r"GET /broken 500 \d+\.\d+ ms", caplog.text), caplog.text

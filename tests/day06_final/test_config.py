@@ -1,5 +1,6 @@
 """config.py: defaults < override file < environment < flags, checked values, a kept secret."""
 
+import dataclasses
 import stat
 import threading
 
@@ -147,7 +148,7 @@ def test_the_secret_never_shows_in_the_config_repr(config, instance):
 
 def test_config_is_frozen(config, instance):
     settings = config.load_config(environ={"BLOG_SECRET": SECRET}, instance_path=instance)
-    with pytest.raises(AttributeError):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         settings.port = 1
 
 

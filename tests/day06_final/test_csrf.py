@@ -64,10 +64,11 @@ async def test_only_requests_from_the_site_itself_may_change_state(
     assert handled == ([method] if status == 200 else [])
 
 
-async def test_the_origin_check_ignores_letter_case(serve):
+async def test_the_origin_check_ignores_letter_case(serve, handled):
     client = await serve()
     response = await client.post("/thing", headers={"Origin": own_origin(client).upper()})
     assert response.status == 200
+    assert handled == ["POST"]
 
 
 async def test_a_cross_site_form_post_is_refused_with_a_clear_message(serve, handled):
@@ -82,9 +83,12 @@ async def test_a_cross_site_form_post_is_refused_with_a_clear_message(serve, han
     assert handled == []
 
 
-async def test_behind_a_trusted_https_proxy_the_https_origin_is_the_sites_own(serve, workbook, day):
+async def test_behind_a_trusted_https_proxy_the_https_origin_is_the_sites_own(
+    serve, handled, workbook, day
+):
     proxy = workbook.load(day, "proxy")
     client = await serve(proxy.forwarded_headers)
     origin = own_origin(client).replace("http://", "https://")
     response = await client.post("/thing", headers={"Origin": origin, "X-Forwarded-Proto": "https"})
     assert response.status == 200
+    assert handled == ["POST"]

@@ -1,11 +1,7 @@
-"""Fixtures shared by day 6's checks: the blog on each database, people, content, HTML.
-
-As in the Flask tutorial: ``config`` is a test instance (a temporary folder, a test secret, no
-pause after a failed sign-in), ``client`` the app ``create_app`` builds with it, and ``auth``
-signs the client in and out as the people ``make_user`` saves. The unit checks use
-``memory_database`` alone. Every test user has PASSWORD, hashed once per session: a hash costs
-tens of milliseconds on purpose.
-"""
+"""Day 6's shared fixtures. As in the Flask tutorial: ``client`` is the blog that ``create_app``
+builds with a test ``config``, ``auth`` signs it in and out as the people ``make_user`` saves
+(all with PASSWORD, hashed once: a hash is slow on purpose); the unit checks need only
+``memory_database``."""
 
 import asyncio
 import dataclasses
@@ -47,16 +43,11 @@ def settings():
 @pytest.fixture
 def config(workbook, day, db_url, tmp_path, settings):
     """A test instance of the blog on ``db_url``: temporary folder, test secret, no delays."""
-    test_instance = {
-        "db_url": db_url,
-        "secret": TEST_SECRET,
-        "signin_failure_delay": 0.001,
-        # The load and fault checks post hundreds of comments a minute as one reader; the
-        # checks of the limit set their own.
-        "comments_per_minute": 10_000,
-        "instance_path": tmp_path / "instance",
-    }
-    return workbook.load(day, "config").Config(**{**test_instance, **settings})
+    instance = {"db_url": db_url, "secret": TEST_SECRET, "instance_path": tmp_path / "instance"}
+    # The load and fault checks post hundreds of comments a minute as one reader; the checks
+    # of the limit set their own.
+    instance |= {"signin_failure_delay": 0.001, "comments_per_minute": 10_000}
+    return workbook.load(day, "config").Config(**{**instance, **settings})
 
 
 @pytest.fixture
@@ -206,6 +197,19 @@ def save_blog(models):
         return blog
 
     return save_blog
+
+
+@pytest.fixture
+def save_blogs(save_blog):
+    """``await save_blogs(author, n)``: "Article 0" to "Article {n-1}", a second apart, in order."""
+
+    async def save_blogs(author, n):
+        start = time.time() - n
+        return [
+            await save_blog(author, name=f"Article {k}", created_at=start + k) for k in range(n)
+        ]
+
+    return save_blogs
 
 
 @pytest.fixture

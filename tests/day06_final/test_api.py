@@ -91,11 +91,8 @@ async def test_admins_list_users_with_emails_but_no_password_hashes(client, auth
 # --- articles ----------------------------------------------------------------------------
 
 
-async def test_the_api_lists_articles_newest_first_with_the_page(client, auth, save_blog):
-    author = await auth.make_user(admin=True)
-    now = time.time()
-    for n in range(3):
-        await save_blog(author, name=f"Article {n}", created_at=now - 10 + n)
+async def test_the_api_lists_articles_newest_first_with_the_page(client, auth, save_blogs):
+    await save_blogs(await auth.make_user(admin=True), 3)
     answer = await (await client.get("/api/blogs")).json()
     assert [blog["name"] for blog in answer["blogs"]] == ["Article 2", "Article 1", "Article 0"]
     assert answer["page"] == {
@@ -111,11 +108,8 @@ async def test_the_api_lists_articles_newest_first_with_the_page(client, auth, s
 
 
 @pytest.mark.parametrize("settings", [{"page_size": 2}], ids=["page_size=2"])
-async def test_the_api_pages_with_page_n(client, auth, save_blog):
-    author = await auth.make_user(admin=True)
-    now = time.time()
-    for n in range(3):
-        await save_blog(author, name=f"Article {n}", created_at=now - 10 + n)
+async def test_the_api_pages_with_page_n(client, auth, save_blogs):
+    await save_blogs(await auth.make_user(admin=True), 3)
     answer = await (await client.get("/api/blogs?page=2")).json()
     assert [blog["name"] for blog in answer["blogs"]] == ["Article 0"]
     assert (answer["page"]["page_count"], answer["page"]["has_previous"]) == (2, True)

@@ -21,17 +21,22 @@ def comment_texts(html: str) -> list[str]:
     return re.findall(r'<p class="comment-text">([^<]*)</p>', html)
 
 
+@pytest.fixture
+async def comments(auth, save_blog) -> str:
+    """An administrator's article, a new reader signed in: the API path to comment on it."""
+    blog = await save_blog(await auth.make_user(admin=True))
+    await auth.as_user()
+    return f"/api/blogs/{blog.id}/comments"
+
+
 @pytest.mark.production
 @few_a_minute
 async def test_an_account_past_its_comments_a_minute_is_refused_with_429(
-    client, auth, save_blog, rows
+    client, auth, comments, rows
 ):
-    blog = await save_blog(await auth.make_user(admin=True))
-    await auth.as_user()
-    url = f"/api/blogs/{blog.id}/comments"
     for n in range(3):
-        assert (await client.post(url, json={"content": f"comment {n}"})).status == 200
-    refused = await client.post(url, json={"content": "one too many"})
+        assert (await client.post(comments, json={"content": f"comment {n}"})).status == 200
+    refused = await client.post(comments, json={"content": "one too many"})
     assert refused.status == 429
     error = await refused.json()
     assert (error["error"], error["data"]) == ("comment:throttled", "content")
@@ -40,7 +45,7 @@ async def test_an_account_past_its_comments_a_minute_is_refused_with_429(
     assert (await rows())["comments"] == 3
     # The limit is the account's: another reader still comments.
     await auth.as_user()
-    assert (await client.post(url, json={"content": "someone else"})).status == 200
+    assert (await client.post(comments, json={"content": "someone else"})).status == 200
 
 
 @pytest.mark.production
@@ -121,27 +126,21 @@ async def test_after_commenting_the_reader_lands_on_the_page_that_shows_the_comm
 
 @pytest.mark.production
 async def test_a_comment_sent_again_with_its_key_is_stored_once_and_answered_as_the_first(
-    client, auth, save_blog, rows
+    client, comments, rows
 ):
-    blog = await save_blog(await auth.make_user(admin=True))
-    await auth.as_user()
-    url, key = f"/api/blogs/{blog.id}/comments", {"Idempotency-Key": "retry-0123456789"}
+    key = {"Idempotency-Key": "retry-0123456789"}
     # The first answer was lost (a timeout, a 503 after the row was written): the script retries.
-    first = await client.post(url, json={"content": "Only once"}, headers=key)
-    again = await client.post(url, json={"content": "Only once"}, headers=key)
+    first = await client.post(comments, json={"content": "Only once"}, headers=key)
+    again = await client.post(comments, json={"content": "Only once"}, headers=key)
     assert (first.status, again.status) == (200, 200)
     assert await again.json() == await first.json()
     assert (await rows())["comments"] == 1
 
 
 @pytest.mark.production
-async def test_copies_of_one_comment_sent_at_once_store_one_comment(
-    client, auth, save_blog, models
-):
-    blog = await save_blog(await auth.make_user(admin=True))
-    await auth.as_user()
-    url, body = f"/api/blogs/{blog.id}/comments", {"content": "Once", "idempotency_key": "k" * 20}
-    answers = await asyncio.gather(*(client.post(url, json=body) for _ in range(8)))
+async def test_copies_of_one_comment_sent_at_once_store_one_comment(client, comments, models):
+    body = {"content": "Once", "idempotency_key": "k" * 20}
+    answers = await asyncio.gather(*(client.post(comments, json=body) for _ in range(8)))
     assert [answer.status for answer in answers] == [200] * 8
     assert len({(await answer.json())["id"] for answer in answers}) == 1
     assert await models.Comment.findNumber("count(*)") == 1
@@ -168,11 +167,8 @@ async def test_a_key_names_one_comment_of_one_reader_only(client, auth, save_blo
 
 @pytest.mark.production
 @pytest.mark.parametrize("key", ["short", "x" * 65, "spaces are not allowed", "ключ-ключ-ключ"])
-async def test_a_malformed_key_is_a_400_naming_it(client, auth, save_blog, rows, key):
-    blog = await save_blog(await auth.make_user(admin=True))
-    await auth.as_user()
-    url = f"/api/blogs/{blog.id}/comments"
-    response = await client.post(url, json={"content": "Hi", "idempotency_key": key})
+async def test_a_malformed_key_is_a_400_naming_it(client, comments, rows, key):
+    response = await client.post(comments, json={"content": "Hi", "idempotency_key": key})
     assert response.status == 400
     assert (await response.json())["data"] == "idempotency_key"
     assert (await rows())["comments"] == 0

@@ -9,6 +9,7 @@ wait has its own short deadline, so a wrong ORM fails within seconds.
 """
 
 import asyncio
+import contextlib
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -68,7 +69,7 @@ async def test_a_transaction_inside_a_connection_block_commits_or_rolls_back(Ite
     async with asyncio.timeout(5), db.connection():
         async with db.transaction():
             await add(Item, "committed")
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match="give up"):
             async with db.transaction():
                 await add(Item, "rolled back")
                 raise RuntimeError("give up")
@@ -76,7 +77,7 @@ async def test_a_transaction_inside_a_connection_block_commits_or_rolls_back(Ite
 
 
 async def test_a_connection_block_inside_a_transaction_is_part_of_it(Item, db):
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="give up"):
         async with asyncio.timeout(5), db.transaction():
             async with db.connection():
                 await add(Item, "inside")
@@ -104,6 +105,18 @@ async def test_the_queries_of_a_connection_block_all_run_on_one_connection(db):
 # --- a server that fails ------------------------------------------------------------------------
 
 
+@contextlib.asynccontextmanager
+async def pool_through_a_relay(orm, db_url: str, *, deadline: float):
+    """The ORM's pool open on ``db_url`` through a Relay the test stalls or cuts: the relay."""
+    url = urlsplit(db_url)
+    async with Relay(url.hostname, url.port) as relay:
+        await orm.create_pool(relay.url_for(db_url), timeout=deadline)
+        try:
+            yield relay
+        finally:
+            await orm.close_pool()
+
+
 async def test_a_server_that_never_answers_raises_database_unavailable_within_the_timeout(orm):
     async with Relay("127.0.0.1", free_port()) as silent, asyncio.timeout(10):
         silent.stall()  # it accepts connections and never says a word
@@ -114,40 +127,30 @@ async def test_a_server_that_never_answers_raises_database_unavailable_within_th
 @pytest.mark.mysql
 @pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
 async def test_a_server_cut_off_mid_session_is_unavailable_then_recovers_by_itself(orm, db_url):
-    url = urlsplit(db_url)
-    async with Relay(url.hostname, url.port) as relay:
-        await orm.create_pool(relay.url_for(db_url), timeout=0.5)
-        try:
-            assert await orm.select("SELECT 1 AS one") == [{"one": 1}]
-            relay.stall()
-            async with asyncio.timeout(10):
-                with pytest.raises(orm.DatabaseUnavailableError):
-                    await orm.select("SELECT 2 AS two")
-            relay.resume()
-            await relay.hang_up()  # the server "restarts": every old connection is gone
-            await asyncio.sleep(0.1)
-            assert await orm.select("SELECT 3 AS three") == [{"three": 3}]
-        finally:
-            await orm.close_pool()
+    async with pool_through_a_relay(orm, db_url, deadline=0.5) as relay:
+        assert await orm.select("SELECT 1 AS one") == [{"one": 1}]
+        relay.stall()
+        async with asyncio.timeout(10):
+            with pytest.raises(orm.DatabaseUnavailableError):
+                await orm.select("SELECT 2 AS two")
+        relay.resume()
+        await relay.hang_up()  # the server "restarts": every old connection is gone
+        await asyncio.sleep(0.1)
+        assert await orm.select("SELECT 3 AS three") == [{"three": 3}]
 
 
 @pytest.mark.mysql
 @pytest.mark.parametrize("db_url", ["mysql"], indirect=True)
 async def test_queries_waiting_for_a_connection_fail_at_once_when_the_server_goes_away(orm, db_url):
-    url = urlsplit(db_url)
-    async with Relay(url.hostname, url.port) as relay:
-        # A deadline far longer than the test may take: waiting it out would be a hang.
-        await orm.create_pool(relay.url_for(db_url), timeout=60)
-        try:
-            # More slow queries than the pool has connections: some wait for one.
-            queries = [asyncio.create_task(orm.select("SELECT SLEEP(60)")) for _ in range(15)]
-            await asyncio.sleep(0.5)
-            await relay.cut()
-            async with asyncio.timeout(10):
-                results = await asyncio.gather(*queries, return_exceptions=True)
-            assert all(isinstance(r, orm.DatabaseUnavailableError) for r in results), results
-        finally:
-            await orm.close_pool()
+    # A deadline far longer than the test may take: waiting it out would be a hang.
+    async with pool_through_a_relay(orm, db_url, deadline=60) as relay:
+        # More slow queries than the pool has connections: some wait for one.
+        queries = [asyncio.create_task(orm.select("SELECT SLEEP(60)")) for _ in range(15)]
+        await asyncio.sleep(0.5)
+        await relay.cut()
+        async with asyncio.timeout(10):
+            results = await asyncio.gather(*queries, return_exceptions=True)
+        assert all(isinstance(r, orm.DatabaseUnavailableError) for r in results), results
 
 
 @pytest.mark.mysql

@@ -36,11 +36,8 @@ async def test_the_home_page_lists_articles_newest_first_with_their_summaries(
 
 
 @pytest.mark.parametrize("settings", [{"page_size": 2}], ids=["page_size=2"])
-async def test_the_home_page_is_paged(client, auth, save_blog):
-    author = await auth.make_user(admin=True)
-    now = time.time()
-    for n in range(5):
-        await save_blog(author, name=f"Article {n}", created_at=now - 100 + n)
+async def test_the_home_page_is_paged(client, auth, save_blogs):
+    await save_blogs(await auth.make_user(admin=True), 5)
     first, last = await text(await client.get("/")), await text(await client.get("/?page=3"))
     assert "Article 4" in first and "Article 3" in first and "Article 2" not in first
     assert 'href="?page=2"' in first and "Page 1 of 3" in first
@@ -92,11 +89,8 @@ async def test_a_signed_in_reader_gets_a_comment_form_and_a_visitor_a_sign_in_li
     assert f'action="/blog/{blog.id}/comments"' in reader
 
 
-async def test_the_feed_has_the_latest_20_articles_newest_first(client, auth, save_blog):
-    author = await auth.make_user(admin=True)
-    now = time.time()
-    for n in range(22):
-        await save_blog(author, name=f"Article {n}", created_at=now - 100 + n)
+async def test_the_feed_has_the_latest_20_articles_newest_first(client, auth, save_blogs):
+    await save_blogs(await auth.make_user(admin=True), 22)
     response = await client.get("/feed.xml")
     assert response.status == 200 and response.content_type == "application/atom+xml"
     feed = ElementTree.fromstring(await response.read())

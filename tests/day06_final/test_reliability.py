@@ -624,29 +624,17 @@ limited_bodies = pytest.mark.parametrize(
 
 
 @limited_bodies
-async def test_malformed_mistyped_and_oversized_bodies_are_refused_and_write_nothing(
-    site, rows, models
-):
-    offenders = await send_corpus(site, rows, BODIES)
-    assert not offenders, report(offenders, BODIES)
-    await assert_unharmed_and_healthy(site, models)
-
-
-@limited_bodies
-async def test_hostile_ids_page_numbers_and_static_paths_are_refused_and_write_nothing(
-    site, rows, models
-):
-    offenders = await send_corpus(site, rows, ADDRESSES)
-    assert not offenders, report(offenders, ADDRESSES)
-    await assert_unharmed_and_healthy(site, models)
-
-
-@limited_bodies
-async def test_bad_cookies_wrong_people_methods_and_cross_site_posts_are_refused(
-    site, rows, models
-):
-    offenders = await send_corpus(site, rows, PEOPLE)
-    assert not offenders, report(offenders, PEOPLE)
+@pytest.mark.parametrize(
+    "corpus",
+    [
+        pytest.param(BODIES, id="malformed, mistyped and oversized bodies"),
+        pytest.param(ADDRESSES, id="hostile ids, page numbers and static paths"),
+        pytest.param(PEOPLE, id="bad cookies, wrong people, methods and cross-site posts"),
+    ],
+)
+async def test_hostile_requests_are_refused_and_write_nothing(site, rows, models, corpus):
+    offenders = await send_corpus(site, rows, corpus)
+    assert not offenders, report(offenders, corpus)
     await assert_unharmed_and_healthy(site, models)
 
 

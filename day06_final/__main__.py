@@ -51,12 +51,6 @@ def shown(url: str) -> str:
     return url.replace(f":{password}@", ":***@") if password else url
 
 
-async def on_database(config: Config, work=None):
-    """Create the tables if missing, then ``await work()``, with the database open; close it."""
-    async with open_database(config):
-        return await work() if work else None
-
-
 # --- the commands ------------------------------------------------------------------------
 
 
@@ -130,8 +124,9 @@ def run_server(config: Config, trace: bool = False) -> None:
         orm.abandon_pool()
 
 
-def init_db(config: Config, args) -> None:
-    asyncio.run(on_database(config))
+async def init_db(config: Config, args) -> None:
+    async with open_database(config):
+        pass  # opening the database creates the missing tables
     tables = ", ".join(model.__table__ for model in MODELS)
     print(f"tables {tables} ready in {shown(config.db_url)}")
 
@@ -146,9 +141,10 @@ def read_password() -> str:
     return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
 
 
-def create_admin(config: Config, args) -> None:
+async def create_admin(config: Config, args) -> None:
     values = {"email": args.email, "name": args.name, "password": read_password()}
-    user, created = asyncio.run(on_database(config, lambda: accounts.create_admin(values)))
+    async with open_database(config):
+        user, created = await accounts.create_admin(values)
     if created:
         print(f"created the administrator {user.name} <{user.email}>")
     else:
@@ -156,15 +152,17 @@ def create_admin(config: Config, args) -> None:
     print("sign in on the blog's /signin page to write articles")
 
 
-def seed_posts(config: Config, args) -> None:
+async def seed_posts(config: Config, args) -> None:
     if args.posts < 0:
         raise CommandError(f"--posts must be 0 or more, not {args.posts}")
-    comments = asyncio.run(on_database(config, lambda: seed.seed(args.posts)))
+    async with open_database(config):
+        comments = await seed.seed(args.posts)
     where = shown(config.db_url)
     print(f"added {args.posts} articles and {comments} comments by the demo people to {where}")
 
 
-COMMANDS = {"serve": serve, "init-db": init_db, "create-admin": create_admin, "seed": seed_posts}
+# The commands that run on the event loop; serve starts its own.
+COMMANDS = {"init-db": init_db, "create-admin": create_admin, "seed": seed_posts}
 
 
 # --- the command line --------------------------------------------------------------------
@@ -224,7 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     flags = {"db_url": args.db, "host": args.host, "port": args.port}
     try:
         config = load_config(flags, config_file=args.config)
-        COMMANDS[command](config, args)
+        if command == "serve":
+            serve(config, args)
+        else:
+            asyncio.run(COMMANDS[command](config, args))
     # ValueError: a setting or URL that cannot be used (ConfigError is one), as the message says.
     except (ValueError, CommandError, DatabaseError, APIError) as exc:
         sys.exit(f"{command}: {exc}")

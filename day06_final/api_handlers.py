@@ -8,13 +8,13 @@ email. Lists are paged with ``?page=N`` and answer ``{"page": {...}, "<items>": 
 from aiohttp import web
 
 from . import accounts, posts
-from .apis import find_page
 from .auth import USER, admin_only, sign_in, signed_in
 from .config import CONFIG
 from .coroweb import get, post
 from .markup import render_in_time
 from .middlewares import json_response
 from .models import Blog, Comment, User
+from .paging import page_of
 from .validation import PREVIEW, clean
 
 
@@ -53,7 +53,7 @@ async def api_change_password(request, *, current=None, password=None):
 @admin_only
 @get("/api/users")
 async def api_users(request, *, page: int = 1):
-    paging, users = await find_page(User, page, request.app[CONFIG].page_size)
+    paging, users = await page_of(request, User, page)
     disabled = await accounts.disabled_among(users)
     shown = [{**accounts.for_admins(user), "disabled": user.id in disabled} for user in users]
     return {"page": paging.to_json(), "users": shown}
@@ -76,7 +76,7 @@ async def api_enable_user(request, id):
 
 @get("/api/blogs")
 async def api_blogs(request, *, page: int = 1):
-    paging, blogs = await find_page(Blog, page, request.app[CONFIG].page_size)
+    paging, blogs = await page_of(request, Blog, page)
     return {"page": paging.to_json(), "blogs": blogs}
 
 
@@ -88,15 +88,14 @@ async def api_get_blog(id):
 @admin_only
 @post("/api/blogs")
 async def api_create_blog(request, *, name=None, summary=None, content=None):
-    values = {"name": name, "summary": summary, "content": content}
-    return await posts.create_blog(request[USER], values)
+    return await posts.create_blog(request[USER], posts.draft(name, summary, content))
 
 
 @admin_only
 @post("/api/blogs/{id}")
 async def api_update_blog(id, *, name=None, summary=None, content=None):
     blog = await posts.find(Blog, id, "blog")
-    return await posts.update_blog(blog, {"name": name, "summary": summary, "content": content})
+    return await posts.update_blog(blog, posts.draft(name, summary, content))
 
 
 @admin_only
@@ -130,7 +129,7 @@ async def api_create_comment(request, id, *, content=None, idempotency_key=None)
 @admin_only
 @get("/api/comments")
 async def api_comments(request, *, page: int = 1):
-    paging, comments = await find_page(Comment, page, request.app[CONFIG].page_size)
+    paging, comments = await page_of(request, Comment, page)
     return {"page": paging.to_json(), "comments": comments}
 
 

@@ -11,11 +11,7 @@ between requests, so any number of processes can serve one database.
 import contextlib
 import dataclasses
 import os
-import time
-from datetime import datetime
-from pathlib import Path
 
-import jinja2
 from aiohttp import web
 
 from . import api_handlers, handlers
@@ -25,65 +21,12 @@ from .coroweb import add_routes, add_static
 from .csrf import csrf_protection
 from .headers import security_headers
 from .hygiene import no_internals
-from .middlewares import JINJA2, access_log, errors, quiet_broken_requests, response_factory
+from .middlewares import access_log, errors, response_factory
 from .models import AccountState, Blog, BlogHtml, Comment, CommentKey, SignInAttempt, User
-from .orm import Model, close_pool, create_pool, create_tables
+from .orm import close_pool, create_pool, create_tables
 from .proxy import forwarded_headers
-from .tracing import send, trace, trace_queries
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-# --- Jinja2 ------------------------------------------------------------------------------
-
-
-def datetime_filter(t: float) -> str:
-    """A ``created_at`` timestamp as people say it: "3 hours ago", then a date."""
-    seconds = time.time() - t
-    if seconds < 60:
-        return "just now"
-    for unit, size, limit in (("minute", 60, 3600), ("hour", 3600, 86400), ("day", 86400, 604800)):
-        if seconds < limit:
-            n = int(seconds // size)
-            return f"{n} {unit} ago" if n == 1 else f"{n} {unit}s ago"
-    return datetime.fromtimestamp(t).date().isoformat()
-
-
-class ModelEnvironment(jinja2.Environment):
-    """Jinja2, except that ``{{ blog.name }}`` on a Model reads the key ``name`` first.
-
-    Jinja2 tries an attribute before a key. A Model has its values as keys, and answers an
-    attribute through its ``__getattr__``, a Python call that reads the key anyway: on the home
-    page that detour, fifty times a page, was the largest single cost in the profile
-    (benchmarks/README.md). Going to the key first gives the same value for less; a name that
-    is not a key (``blog.save``) is looked up as Jinja2 always does.
-    """
-
-    def getattr(self, obj, attribute):
-        if isinstance(obj, Model):
-            try:
-                return obj[attribute]
-            except KeyError:
-                pass
-        return super().getattr(obj, attribute)
-
-
-def init_jinja2(app: web.Application, **options) -> None:
-    """Give the app a Jinja2 environment: this day's ``templates/``, autoescaping on.
-
-    ``path`` and ``filters`` choose other templates and add filters; any other option goes to
-    ``jinja2.Environment``. Autoescaping is what makes a blog titled ``<script>`` harmless.
-    """
-    path = options.pop("path", TEMPLATES)
-    filters = options.pop("filters", {})
-    options.setdefault("autoescape", True)
-    env = ModelEnvironment(loader=jinja2.FileSystemLoader(path), **options)
-    env.filters.update(datetime=datetime_filter, **filters)
-    app[JINJA2] = env
-
-
-# --- the application ---------------------------------------------------------------------
-
+from .templating import init_jinja2
+from .tracing import quiet_broken_requests, send, trace, trace_queries
 
 MODELS = (User, Blog, Comment, SignInAttempt, AccountState, BlogHtml, CommentKey)
 
@@ -104,7 +47,8 @@ def create_private_sqlite_file(db_url: str) -> None:
 
 @contextlib.asynccontextmanager
 async def open_database(config: Config):
-    """The ORM's pool open on the configured database, missing tables created; closed after."""
+    """The ORM's pool open on the configured database, missing tables created; closed after:
+    the one way the app (``database``) and the commands (``__main__.py``) open it."""
     create_private_sqlite_file(config.db_url)
     await create_pool(config.db_url, timeout=config.db_timeout)
     try:
@@ -115,7 +59,7 @@ async def open_database(config: Config):
 
 
 async def database(app: web.Application):
-    """Open the database as the app starts, close it as it stops (a ``cleanup_ctx``)."""
+    """``open_database`` for as long as the app runs: its shape as a ``cleanup_ctx``."""
     async with open_database(app[CONFIG]):
         yield
 
@@ -150,7 +94,7 @@ async def create_app(db_url: str | None = None, *, config: Config | None = None)
     # Each template is read and compiled once. Jinja2's auto_reload would check every
     # template's file on every page (a system call each) for a change that only a developer
     # makes: `serve --reload` restarts the blog when a template changes instead.
-    init_jinja2(app, auto_reload=False)
+    init_jinja2(app, auto_reload=False, globals={"site_title": config.site_title})
     add_routes(app, handlers)
     add_routes(app, api_handlers)
     add_static(app)

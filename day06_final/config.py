@@ -35,6 +35,7 @@ ENVIRONMENT = {
     "BLOG_SIGNIN_FAILURE_DELAY": "signin_failure_delay",
     "BLOG_DB_TIMEOUT": "db_timeout",
     "BLOG_SITE_URL": "site_url",
+    "BLOG_SITE_TITLE": "site_title",
     "BLOG_COMMENTS_PER_MINUTE": "comments_per_minute",
 }
 
@@ -63,6 +64,7 @@ class Config:
     # page (the feed's). Empty: each request's own scheme and Host header, fine on your machine;
     # on the internet set it, or anyone's Host header could put their site in a cached feed.
     site_url: str = ""
+    site_title: str = "Awesome Python Blog"  # every page's header and title, and the feed's
     instance_path: Path = INSTANCE  # the default database and the generated secret live here
 
     def __post_init__(self):
@@ -91,6 +93,7 @@ CHECKS = {
     "signin_failure_delay": (lambda v: 0 <= v <= 60, "a number of seconds from 0 to 60"),
     "db_timeout": (lambda v: 0 < v <= 300, "a number of seconds above 0, at most 300"),
     "comments_per_minute": (lambda v: v > 0, "a positive whole number"),
+    "site_title": (lambda v: v.strip() != "", "the blog's name, not blank"),
     "site_url": (
         lambda v: v == "" or re.fullmatch(r"https?://[^/\s?#]+/?", v) is not None,
         "empty or a scheme and host, such as https://blog.example.com",

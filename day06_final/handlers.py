@@ -10,17 +10,17 @@ import secrets
 
 from aiohttp import web
 
-from . import accounts, orm, posts
-from .apis import APIError, find_page
+from . import accounts, posts
+from .apis import APIError
 from .auth import USER, admin_only, sign_in, signed_in
 from .config import CONFIG
 from .coroweb import get, post
 from .feed import atom_feed
 from .middlewares import render
 from .models import Blog, Comment, User
+from .paging import page_of
 from .sessions import end_session
 
-SITE_TITLE = "Awesome Python Blog"
 FEED_LENGTH = 20
 # What the lists of articles show: the home page and article management read no more.
 LISTED = ("id", "name", "summary", "user_name", "created_at")
@@ -38,25 +38,24 @@ async def signed_in_redirect(request: web.Request, user: User, location: str) ->
 
 @get("/")
 async def index(request, *, page: int = 1):
-    paging, blogs = await find_page(Blog, page, request.app[CONFIG].page_size, columns=LISTED)
+    paging, blogs = await page_of(request, Blog, page, columns=LISTED)
     return {"__template__": "blogs.html", "blogs": blogs, "page": paging}
 
 
 @get("/blog/{id}")
 async def blog_page(request, id, *, page: int = 1):
-    async with orm.connection():  # the article, then its comments: one connection for both
-        blog = await posts.find(Blog, id, "blog")
-        return await article(blog, page, request.app[CONFIG].page_size)
+    return await article(request, id, page)
 
 
-async def article(blog: Blog, page_index: int, page_size: int, **comment_form) -> dict:
+async def article(request: web.Request, id: str, page_index: int, **comment_form) -> dict:
     """The article page with a page of its comments; ``comment_form`` keeps a refused
     comment's ``error`` and text."""
-    paging, comments = await posts.comments_on(blog, page_index, page_size)
+    page_size = request.app[CONFIG].page_size
+    blog, html, paging, comments = await posts.read_article(id, page_index, page_size)
     return {
         "__template__": "blog.html",
         "blog": blog,
-        "content_html": await posts.html_of(blog),
+        "content_html": html,
         "comments": comments,
         "page": paging,
         # A new key for each form: posting it twice (a double click, a retry) stores one comment.
@@ -71,7 +70,7 @@ async def feed(request):
     # The configured address; else this request's (behind a trusted proxy, request.scheme is
     # the one the reader used: see proxy.py).
     site = request.app[CONFIG].site_url or f"{request.scheme}://{request.host}"
-    xml = atom_feed(blogs, site, SITE_TITLE)
+    xml = atom_feed(blogs, site, request.app[CONFIG].site_title)
     return web.Response(text=xml, content_type="application/atom+xml")
 
 
@@ -91,7 +90,7 @@ async def comment_form(request, id, *, content=None, idempotency_key=None):
         values = {"content": content}
         await posts.add_comment(request[USER], blog, values, per_minute=per_minute, key=key)
     except APIError as exc:
-        page = await article(blog, 1, config.page_size, error=exc.message, comment_text=content)
+        page = await article(request, blog.id, 1, error=exc.message, comment_text=content)
         return exc.status, page
     # The new comment is the last: show the page it is on.
     last = await posts.last_comment_page(blog, config.page_size)
@@ -193,7 +192,7 @@ async def manage():
 @admin_only
 @get("/manage/blogs")
 async def manage_blogs(request, *, page: int = 1):
-    paging, blogs = await find_page(Blog, page, request.app[CONFIG].page_size, columns=LISTED)
+    paging, blogs = await page_of(request, Blog, page, columns=LISTED)
     return {"__template__": "manage_blogs.html", "blogs": blogs, "page": paging}
 
 
@@ -206,7 +205,7 @@ async def manage_create_blog_page():
 @admin_only
 @post("/manage/blogs/create")
 async def manage_create_blog(request, *, name=None, summary=None, content=None):
-    draft = {"name": name, "summary": summary, "content": content}
+    draft = posts.draft(name, summary, content)
     try:
         blog = await posts.create_blog(request[USER], draft)
     except APIError as exc:
@@ -227,7 +226,7 @@ async def manage_edit_blog_page(*, id: str):
 @post("/manage/blogs/edit")
 async def manage_edit_blog(*, id: str, name=None, summary=None, content=None):
     blog = await posts.find(Blog, id, "blog")
-    draft = {"name": name, "summary": summary, "content": content}
+    draft = posts.draft(name, summary, content)
     try:
         await posts.update_blog(blog, draft)
     except APIError as exc:
@@ -239,14 +238,14 @@ async def manage_edit_blog(*, id: str, name=None, summary=None, content=None):
 @admin_only
 @get("/manage/comments")
 async def manage_comments(request, *, page: int = 1):
-    paging, comments = await find_page(Comment, page, request.app[CONFIG].page_size)
+    paging, comments = await page_of(request, Comment, page)
     return {"__template__": "manage_comments.html", "comments": comments, "page": paging}
 
 
 @admin_only
 @get("/manage/users")
 async def manage_users(request, *, page: int = 1):
-    paging, users = await find_page(User, page, request.app[CONFIG].page_size)
+    paging, users = await page_of(request, User, page)
     disabled = await accounts.disabled_among(users)
     page = {"users": users, "page": paging, "disabled": disabled}
     return {"__template__": "manage_users.html", **page}

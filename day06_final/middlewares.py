@@ -13,19 +13,15 @@ import logging
 import time
 from http import HTTPStatus
 
-import jinja2
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
 
-from .apis import APIError
+from .apis import APIError, is_api_request
 from .auth import USER
 from .orm import DatabaseUnavailableError
+from .templating import JINJA2
 from .tracing import record, shown_path
 
 log = logging.getLogger(__name__)
-
-# The pages' Jinja2 environment: app.init_jinja2 puts it there, the response factory uses it.
-JINJA2 = web.AppKey("jinja2", jinja2.Environment)
 
 
 @web.middleware
@@ -59,19 +55,10 @@ MESSAGES = {
 }
 
 
-def wants_json(request: web.Request) -> bool:
-    """Whether an error should be JSON: for the API, and for clients that do not ask for HTML.
-
-    Browsers list ``text/html`` in ``Accept`` for every page they load; scripts, ``curl`` and
-    ``fetch`` do not, and get the same JSON error shape as the API.
-    """
-    return request.path.startswith("/api/") or "text/html" not in request.headers.get("Accept", "")
-
-
 def error_response(request: web.Request, status: int, error: str, data: str, message: str):
     """The error as JSON ``{"error", "data", "message"}`` or as the error page, with ``status``."""
     message = message or MESSAGES.get(status, HTTPStatus(status).phrase)
-    if wants_json(request):
+    if is_api_request(request):
         return json_response({"error": error, "data": data, "message": message}, status)
     context = {"status": status, "title": HTTPStatus(status).phrase, "message": message}
     return render(request, "error.html", context, status=status)
@@ -171,35 +158,3 @@ def render(request: web.Request, template: str, context: dict, status: int = 200
     """A page: every template also gets ``user``, the signed-in user (None for a visitor)."""
     html = request.app[JINJA2].get_template(template).render({"user": request.get(USER), **context})
     return web.Response(text=html, content_type="text/html", status=status)
-
-
-# --- requests too broken to reach a middleware ------------------------------------------------
-
-
-class BrokenRequestLog(logging.Filter):
-    """aiohttp's log of a request its parser refused: one line, not a traceback.
-
-    A request line or header too long, a malformed header, an impossible length: aiohttp
-    answers 400 before any middleware runs, and logs the parser's traceback at ERROR. On the
-    internet anyone can send these, as many as they like, and a traceback per request would
-    bury the errors that are the blog's own. The request is still logged, as a warning.
-    """
-
-    def filter(self, entry: logging.LogRecord) -> bool:
-        exc = entry.exc_info[1] if entry.exc_info else None
-        if isinstance(exc, HttpProcessingError) and 400 <= (exc.code or 400) < 500:
-            reason = str(exc.message).splitlines()[0][:200] if exc.message else ""
-            entry.msg = f"{entry.getMessage()}: {exc.code} {type(exc).__name__} {reason}".strip()
-            entry.args, entry.exc_info, entry.exc_text = (), None, None
-            entry.levelno, entry.levelname = logging.WARNING, "WARNING"
-        return True
-
-
-async def quiet_broken_requests(app: web.Application):
-    """For as long as the app runs (a ``cleanup_ctx``), log refused requests in one line."""
-    server_log, broken = logging.getLogger("aiohttp.server"), BrokenRequestLog()
-    server_log.addFilter(broken)
-    try:
-        yield
-    finally:
-        server_log.removeFilter(broken)

@@ -5,6 +5,7 @@ metaclass of orm.py turns that into the tables, their indexes and every statemen
 A blog and a comment copy their author's name and image, so a page lists them with no join.
 """
 
+import re
 import time
 import uuid
 
@@ -18,6 +19,10 @@ def next_id() -> str:
     32 hex digits of a random UUID after them make two ids of the same microsecond differ.
     """
     return f"{time.time_ns() // 1000:018d}{uuid.uuid4().hex}"
+
+
+# What next_id() makes, and so what an id in a URL must be (posts.find): anything else is no id.
+ID = re.compile(r"[0-9]{18}[0-9a-f]{32}")
 
 
 def id_field():

@@ -164,12 +164,9 @@ class MySQLBackend(Backend):
     # since aiomysql fills each %s in with Python's % operator).
     token = re.compile(r"""'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`[^`]*`|[?%]""")
 
-    @staticmethod
-    @functools.lru_cache(maxsize=1024)  # a model's statements are a handful of fixed strings
-    def translate(sql: str) -> str:
-        return MySQLBackend.token.sub(
-            lambda m: "%s" if m[0] == "?" else m[0].replace("%", "%%"), sql
-        )
+    @classmethod
+    def translate(cls, sql: str) -> str:
+        return _mysql_spelling(sql)
 
     # minsize=1: a wrong URL fails at once; FOUND_ROWS: an UPDATE counts the rows it matched.
     options = dict(minsize=1, charset="utf8mb4", autocommit=True, client_flag=CLIENT.FOUND_ROWS)
@@ -535,7 +532,13 @@ class Model(dict, metaclass=ModelMetaclass):
 
 
 # The clauses below are checked and written once for each model, orderBy, selectField or list
-# of columns (and backend), and looked up afterwards: code asks for the same few again and again.
+# of columns (and backend), and each statement spelled for MySQL once, then looked up: code asks
+# for the same few again and again.
+
+
+@functools.lru_cache(maxsize=1024)
+def _mysql_spelling(sql: str) -> str:
+    return MySQLBackend.token.sub(lambda m: "%s" if m[0] == "?" else m[0].replace("%", "%%"), sql)
 
 
 @functools.lru_cache(maxsize=1024)

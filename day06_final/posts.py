@@ -12,24 +12,28 @@ import re
 from markupsafe import Markup
 
 from . import orm
-from .apis import APIError, APIResourceNotFoundError, APIValueError, Page
+from .apis import APIError, APIResourceNotFoundError, APIValueError
 from .markup import render_in_time
-from .models import Blog, BlogHtml, Comment, CommentKey, User
+from .models import ID, Blog, BlogHtml, Comment, CommentKey, User
+from .paging import Page, find_page
 from .validation import BLOG, COMMENT, clean
 
-# What models.next_id() makes. Anything else cannot be an id, so it is a 404 at once, without
-# a query: "1' OR '1'='1" never reaches the database, nor does text it could not even store.
-ID = re.compile(r"[0-9a-f]{50}")
 # What a client may send as a comment's idempotency key: a UUID, a random token.
 REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 async def find(model: type[orm.Model], id: str, what: str) -> orm.Model:
-    """The row of ``model`` with this ``id``, or a 404 naming ``what`` was not found."""
+    """The row of ``model`` with this ``id``, or a 404 naming ``what``; text that is not an id
+    (``models.ID``) is a 404 without a query, so "1' OR '1'='1" never reaches the database."""
     row = await model.find(id) if ID.fullmatch(id) else None
     if row is None:
         raise APIResourceNotFoundError(what, f"no {what} with id {id!r}")
     return row
+
+
+def draft(name=None, summary=None, content=None) -> dict:
+    """An article's fields as a form or a script sent them, for ``create_blog``/``update_blog``."""
+    return {"name": name, "summary": summary, "content": content}
 
 
 def by(author: User) -> dict:
@@ -52,8 +56,8 @@ async def update_blog(blog: Blog, values: dict) -> Blog:
     """``blog`` with a new ``{name, summary, content}``; its author stays."""
     fields = clean(BLOG, values)
     html = await render_in_time(fields["content"], "content")
-    # dict.update, not blog.update(): on a Model, update() is the ORM's UPDATE statement.
-    dict.update(blog, fields)
+    for name, value in fields.items():
+        blog[name] = value  # a Model is a dict of its columns
     async with orm.transaction():
         await blog.update()
         await orm.execute("DELETE FROM blog_html WHERE blog_id = ?", [blog.id])
@@ -180,9 +184,13 @@ async def last_comment_page(blog: Blog, page_size: int) -> int:
 
 async def comments_on(blog: Blog, page_index: int, page_size: int) -> tuple[Page, list[Comment]]:
     """A page of an article's comments, oldest first: a conversation reads from the top."""
-    where, args = "blog_id = ?", [blog.id]
+    return await find_page(Comment, page_index, page_size, "blog_id = ?", [blog.id], order="asc")
+
+
+async def read_article(id: str, page_index: int, page_size: int):
+    """The article ``id`` (or a 404), its HTML and a page of its comments:
+    ``(blog, html, page, comments)``, read on one connection, borrowed once."""
     async with orm.connection():
-        page = Page(await Comment.findNumber("count(*)", where, args), page_index, page_size)
-        limit = (page.offset, page.limit)
-        comments = await Comment.findAll(where, args, orderBy="created_at asc", limit=limit)
-    return page, comments
+        blog = await find(Blog, id, "blog")
+        page, comments = await comments_on(blog, page_index, page_size)
+        return blog, await html_of(blog), page, comments

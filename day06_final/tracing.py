@@ -5,9 +5,9 @@ happens: the ``trace`` middleware (1, 2), each middleware (3), coroweb's ``Reque
 (4 and 5, or 4 alone when it refuses the arguments, as day 2's handlers did), the ORM (6), the
 response factory (7, 8) and ``send`` (9). Handlers are plain functions that record nothing;
 step 6 is each statement the ORM runs while serving. New on day 6: the ``auth`` middleware asks
-the database who is signed in, and that SQL counts in step 3; and the log shows the steps only
-when asked (``serve --trace``): formatting a dozen lines for every request costs more than the
-rest of the trace.
+the database who is signed in, and that SQL counts in step 3; the log shows the steps only when
+asked (``serve --trace``); and a request too broken to parse, which never reaches the trace, is
+logged in one line (``BrokenRequestLog``), not as a traceback.
 """
 
 import contextvars
@@ -17,6 +17,7 @@ from typing import NamedTuple
 from urllib.parse import unquote_plus
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from . import orm
 
@@ -128,3 +129,35 @@ async def trace_queries(app: web.Application):
         yield
     finally:
         orm.statement_listeners.remove(trace_statement)
+
+
+# --- requests too broken to be traced ---------------------------------------------------------
+
+
+class BrokenRequestLog(logging.Filter):
+    """aiohttp's log of a request its parser refused: one line, not a traceback.
+
+    A request line or header too long, a malformed header, an impossible length: aiohttp
+    answers 400 before any middleware runs, and logs the parser's traceback at ERROR. On the
+    internet anyone can send these, as many as they like, and a traceback per request would
+    bury the errors that are the blog's own. The request is still logged, as a warning.
+    """
+
+    def filter(self, entry: logging.LogRecord) -> bool:
+        exc = entry.exc_info[1] if entry.exc_info else None
+        if isinstance(exc, HttpProcessingError) and 400 <= (exc.code or 400) < 500:
+            reason = str(exc.message).splitlines()[0][:200] if exc.message else ""
+            entry.msg = f"{entry.getMessage()}: {exc.code} {type(exc).__name__} {reason}".strip()
+            entry.args, entry.exc_info, entry.exc_text = (), None, None
+            entry.levelno, entry.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+async def quiet_broken_requests(app: web.Application):
+    """For as long as the app runs (a ``cleanup_ctx``), log refused requests in one line."""
+    server_log, broken = logging.getLogger("aiohttp.server"), BrokenRequestLog()
+    server_log.addFilter(broken)
+    try:
+        yield
+    finally:
+        server_log.removeFilter(broken)

@@ -71,6 +71,7 @@ def templates(workbook, day):
         loader=jinja2.FileSystemLoader(workbook.folder(day) / "templates"), autoescape=True
     )
     env.filters["datetime"] = lambda t: datetime.fromtimestamp(t, UTC).date().isoformat()
+    env.globals["site_title"] = "Awesome Python Blog"  # what the app's init_jinja2 gives them
     return env
 
 
@@ -93,7 +94,7 @@ def test_the_app_s_templates_read_a_model_s_values_and_still_reach_its_methods(w
     app_module, models = workbook.load(day, "app"), workbook.load(day, "models")
     app = web.Application()
     app_module.init_jinja2(app)
-    environment = app[workbook.load(day, "middlewares").JINJA2]
+    environment = app[workbook.load(day, "templating").JINJA2]
     blog = models.Blog(id="b1", name="<Hi>", summary="", content="", user_id="u", user_name="")
     page = "{{ blog.name }}|{{ blog.missing is undefined }}|{{ blog.save is callable }}"
     assert environment.from_string(page).render(blog=blog) == "&lt;Hi&gt;|True|True"

@@ -2,9 +2,10 @@
 
 ``python -m day06_final`` serves it (``serve``: ``--host``, ``--port``, ``--reload``);
 ``init-db`` creates the tables; ``create-admin --email E --name N`` makes an administrator;
-``seed --posts N`` adds demo content; ``schema`` and ``doctor`` are day 4's. Every command
-takes ``--db URL`` and ``--config FILE``. Notice how each one fails: one line saying what is
-wrong and a non-zero exit status, never a traceback, whatever the mistake.
+``seed --posts N`` adds demo content; ``routes`` prints where each URL lands; ``schema`` and
+``doctor`` are day 4's. Every command takes ``--db URL`` and ``--config FILE``. Notice how
+each one fails: one line saying what is wrong and a non-zero exit status, never a traceback,
+whatever the mistake.
 """
 
 import argparse
@@ -21,6 +22,7 @@ from aiohttp import web
 from . import accounts, doctor, orm, seed, tracing
 from .apis import APIError
 from .app import MODELS, create_app, open_database
+from .auth import access_of
 from .config import Config, load_config
 from .models import User
 from .orm import DatabaseError, MySQLBackend
@@ -161,8 +163,36 @@ async def seed_posts(config: Config, args) -> None:
     print(f"added {args.posts} articles and {comments} comments by the demo people to {where}")
 
 
+def route_table(app: web.Application) -> list[tuple[str, str, str, str]]:
+    """``(method, path, who may call it, handler)`` for each route of ``app``, by path.
+
+    HEAD is left out: every GET route answers it too.
+    """
+    rows = []
+    for route in app.router.routes():
+        if route.method == "HEAD":
+            continue
+        if isinstance(route.resource, web.StaticResource):
+            path, handler = f"{route.resource.canonical}/{{filename}}", "the files of static/"
+        else:
+            module = route.handler.__module__.rpartition(".")[2]
+            path, handler = route.resource.canonical, f"{module}.{route.handler.__name__}"
+        rows.append((route.method, path, access_of(route.handler), handler))
+    return sorted(rows, key=lambda row: (row[1], row[0]))
+
+
+async def routes(config: Config, args) -> None:
+    table = route_table(await create_app(config=config))
+    rows = [("METHOD", "PATH", "WHO MAY CALL IT", "HANDLER"), *table]
+    method_width, path_width, access_width = (max(len(row[n]) for row in rows) for n in range(3))
+    for method, path, access, handler in rows:
+        print(
+            f"{method:<{method_width}}  {path:<{path_width}}  {access:<{access_width}}  {handler}"
+        )
+
+
 # The commands that run on the event loop; serve starts its own.
-COMMANDS = {"init-db": init_db, "create-admin": create_admin, "seed": seed_posts}
+COMMANDS = {"init-db": init_db, "create-admin": create_admin, "seed": seed_posts, "routes": routes}
 
 
 # --- the command line --------------------------------------------------------------------
@@ -204,6 +234,8 @@ def parser() -> argparse.ArgumentParser:
     seeding = commands.add_parser("seed", help="add demo authors, articles and comments")
     seeding.add_argument("--posts", type=int, default=10, help="how many articles (10)")
     add_settings(seeding, argparse.SUPPRESS)
+    listing = commands.add_parser("routes", help="print each route, who may call it, its handler")
+    add_settings(listing, argparse.SUPPRESS)
     commands.add_parser("schema", help="print the MySQL schema generated from models.py")
     check = commands.add_parser("doctor", help="check Python, the packages and the database")
     check.add_argument("--db", default=doctor.DEFAULT_DB, metavar="URL", help="database to try")

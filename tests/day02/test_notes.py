@@ -1,8 +1,11 @@
 """The notes app does what its routes promise: create from JSON or a form, read, list, search."""
 
+import re
+import socket
 import subprocess
 
 import aiohttp
+import pytest
 
 # Day 2's __main__.py is its own (it prints the token, then serves): a check of its own too.
 from tests.day01.test_cli import (  # noqa: F401
@@ -91,6 +94,24 @@ async def test_the_home_page_lists_note_titles_escaped_never_as_markup(client, a
     assert response.content_type == "text/html"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>" not in page
+
+
+async def test_the_home_page_lists_the_10_newest_notes_and_every_route(client, add_note):
+    for n in range(11):
+        await add_note(f"note {n}")
+    page = await (await client.get("/")).text()
+    assert {int(n) for n in re.findall(r"note (\d+)\b", page)} == set(range(1, 11))
+    routes = set(re.findall(r"\b(GET|HEAD|POST) (/[^\s<]*)", page))
+    assert routes == {("GET", "/"), ("GET", "/notes"), ("POST", "/notes"), ("GET", "/notes/{id}")}
+
+
+async def test_the_home_page_writes_an_ipv6_address_in_brackets(aiohttp_client, workbook, day):
+    if not socket.has_ipv6:
+        pytest.skip("this machine has no IPv6")
+    app = workbook.load(day, "app").create_app(token="t")
+    client = await aiohttp_client(app, server_kwargs={"host": "::1"})
+    page = await (await client.get("/")).text()
+    assert f"curl -i http://[::1]:{client.port}/notes" in page
 
 
 def test_the_home_page_shows_the_port_the_server_was_started_on(workbook, day):

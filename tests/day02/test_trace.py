@@ -71,6 +71,16 @@ async def test_the_server_log_shows_the_nine_steps_of_a_request(client, add_note
         assert re.search(rf"^\s+{number} \S", log, re.M), f"step {number} is not in the log"
 
 
+async def test_the_log_says_whether_the_store_found_the_note(client, add_note, caplog):
+    note = await add_note()
+    caplog.set_level(logging.INFO)
+    await client.get(f"/notes/{note['id']}")
+    await client.get("/notes/99")
+    step_6 = re.findall(r"^\s+6 store\s+(.*)$", caplog.text, re.M)
+    assert len(step_6) == 2, caplog.text
+    assert step_6[0].endswith("found") and not step_6[1].endswith("found"), step_6
+
+
 async def test_the_log_counts_notes_in_english(client, add_note, caplog):
     await add_note()
     caplog.set_level(logging.INFO)

@@ -2,10 +2,18 @@
 
 import subprocess
 
+import pytest
+
 
 def walk_through(workbook, day, *args, cwd=None) -> subprocess.CompletedProcess:
     command = workbook.command(day, *args)
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=cwd)
+    try:  # it takes about a second: a walk-through that hangs fails here, not after minutes
+        return subprocess.run(command, capture_output=True, text=True, timeout=10, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        pytest.fail(
+            "the walk-through did not end within 10 s: does a statement wait for the "
+            "lock or connection its own transaction holds, or for one not given back?"
+        )
 
 
 def test_the_walk_through_prints_each_statement_it_runs(workbook, day, db_url):

@@ -117,6 +117,9 @@ def test_each_instance_folder_gets_its_own_random_secret(config, tmp_path):
     assert one.secret != two.secret
 
 
+# Deployment: gunicorn starts its workers together, and each would otherwise keep a secret of
+# its own, so that a cookie signed by one worker is refused by the next.
+@pytest.mark.production
 def test_workers_starting_together_all_get_the_same_secret(config, instance):
     secrets, barrier = [], threading.Barrier(8)
 
@@ -141,6 +144,8 @@ def test_a_configured_secret_is_used_and_nothing_is_written(config, instance):
     assert not instance.exists()
 
 
+# Beyond the lesson: a setting printed into a log or a traceback must not carry the secret.
+@pytest.mark.production
 def test_the_secret_never_shows_in_the_config_repr(config, instance):
     settings = config.load_config(environ={"BLOG_SECRET": SECRET}, instance_path=instance)
     assert SECRET not in repr(settings)
@@ -179,6 +184,8 @@ def test_a_bad_environment_value_is_a_clear_error_naming_the_variable(
         assert word in str(caught.value)
 
 
+# Beyond the lesson too: an error message ends up in a log, so it names the setting, not its value.
+@pytest.mark.production
 def test_a_bad_secret_is_reported_without_showing_it(config, instance):
     with pytest.raises(config.ConfigError) as caught:
         config.load_config(environ={"BLOG_SECRET": "hunter2-secret"}, instance_path=instance)
@@ -230,6 +237,8 @@ def test_a_config_built_by_hand_is_checked_too(config):
     assert config.Config(db_url="sqlite:///x.db", secret=SECRET).port == 9000
 
 
+# Deployment: under systemd the blog's folder is read-only (deploy/blog.service).
+@pytest.mark.production
 def test_an_instance_folder_that_cannot_hold_the_secret_asks_for_blog_secret(config, tmp_path):
     not_a_folder = write(tmp_path / "instance", "a file where the folder should be")
     with pytest.raises(config.ConfigError, match="BLOG_SECRET"):

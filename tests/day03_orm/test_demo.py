@@ -1,8 +1,12 @@
-"""`python -m day03_orm`: the walk-through runs on each backend and shows the SQL it sends."""
+"""`python -m day03_orm`: the walk-through runs on each backend and shows the SQL it sends;
+`python -m day03_orm serve` is still day 2's notes app."""
 
+import re
 import subprocess
 
 import pytest
+
+from tests.day02.test_token import post_with_the_token_printed_at_start
 
 
 def walk_through(workbook, day, *args, cwd=None) -> subprocess.CompletedProcess:
@@ -21,6 +25,8 @@ def test_the_walk_through_prints_each_statement_it_runs(workbook, day, db_url):
     assert result.returncode == 0, result.stderr
     for statement in ("CREATE TABLE", "INSERT INTO", "SELECT", "UPDATE", "DELETE FROM", "ROLLBACK"):
         assert statement in result.stdout
+    # The Note's title is indexed: the DDL shows an index besides the primary key.
+    assert re.search(r"\bINDEX\b|(?<!PRIMARY )\bKEY\b", result.stdout), result.stdout
 
 
 def test_the_walk_through_uses_an_in_memory_database_by_default(workbook, day, tmp_path):
@@ -28,3 +34,8 @@ def test_the_walk_through_uses_an_in_memory_database_by_default(workbook, day, t
     assert result.returncode == 0, result.stderr
     assert "INSERT INTO" in result.stdout
     assert list(tmp_path.iterdir()) == []  # nothing left behind
+
+
+def test_serve_runs_day_2s_notes_app_with_the_token_it_prints(workbook, day):
+    # run_app turns SIGTERM into a clean shutdown, so the server then exits with status 0.
+    assert post_with_the_token_printed_at_start(workbook, day, "serve") == (201, 0)

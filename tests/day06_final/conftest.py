@@ -135,17 +135,15 @@ class Auth:
         """From now on the client carries no cookie: a visitor."""
         self.client.session.cookie_jar.clear()
 
-    async def as_user(self, name=None):
-        """Sign in as a new reader; return them."""
-        user = await self.make_user(name)
+    async def as_user(self, name=None, *, admin=False):
+        """Sign in as a new reader (or administrator); return them."""
+        user = await self.make_user(name, admin=admin)
         self.sign_in_as(user)
         return user
 
     async def as_admin(self, name=None):
         """Sign in as a new administrator; return them."""
-        user = await self.make_user(name, admin=True)
-        self.sign_in_as(user)
-        return user
+        return await self.as_user(name, admin=True)
 
     async def sign_in(self, email, password=PASSWORD):
         """Sign in through the API, as a script would: the response."""

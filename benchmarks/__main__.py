@@ -115,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     text = report.document(described, settings, command, results, scaling, mixed, faults)
     print(text)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    report.write(output, text)
     shown = output.resolve()
     if shown.is_relative_to(HERE.parent):
         shown = shown.relative_to(HERE.parent)

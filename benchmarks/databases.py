@@ -84,7 +84,9 @@ def query(url: str, sql: str, args: tuple = ()) -> list[tuple]:
 def seed(url: str, posts: int, env: dict[str, str]) -> None:
     """``python -m day06_final seed --posts N``: the blog's tables and its demo content."""
     argv = [sys.executable, "-m", "day06_final", "seed", "--posts", str(posts), "--db", url]
-    subprocess.run(argv, cwd=REPO, env=env, check=True, capture_output=True)
+    done = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"seeding {url} failed:\n{done.stderr.strip()[-2000:]}")
 
 
 def article_ids(url: str) -> list[str]:

@@ -4,9 +4,11 @@ the middle of it.
 The load runs in this process, against the blog in a process of its own, by virtual readers
 that each registered an account: they read the home page, articles and the API, sign in now
 and then (one time in four with a wrong password: a 401 is the right answer there), and
-comment. On MariaDB the blog reaches the database through the relay of tests/network.py, which
-cuts it (the server goes away) and stalls it (a pulled cable) for a few seconds each. Afterwards
-the database itself is asked whether every comment the blog acknowledged is there.
+comment. Each comment carries an Idempotency-Key, as the blog's comment form does, and one that
+got no answer or a 503 is sent again, with the same key, as the reader's next comment. On
+MariaDB the blog reaches the database through the relay of tests/network.py, which cuts it (the
+server goes away) and stalls it (a pulled cable) for a few seconds each. Afterwards the
+database itself is asked whether every comment the blog acknowledged is there, and none twice.
 """
 
 import asyncio
@@ -25,6 +27,11 @@ from .servers import Server
 
 PASSWORD = "a load-test password"
 POSTS = 1000  # articles seeded, as for the page measurements
+# The blog's comment limit is a guard for one person (5 a minute by default, then 429). Here a
+# few accounts play a crowd: each virtual reader posts hundreds of comments a minute. The blog
+# under load is started with a limit none of them reaches, so that every comment is written
+# and counted, and the limit's own query is still part of the cost of each one.
+COMMENTS_PER_MINUTE = 1_000_000
 # What a virtual reader does next, and how often (the weights add up to 100).
 ACTIONS = {"home": 40, "article": 30, "api": 15, "comment": 13, "sign-in": 2}
 
@@ -54,8 +61,9 @@ class Run:
     answers: list[Answer] = field(default_factory=list)
     acknowledged: set[str] = field(default_factory=set)  # comments answered with a 2xx
     unacknowledged: set[str] = field(default_factory=set)  # comments answered otherwise
+    resent: int = 0  # comments sent again, with their key, after no answer or a 503
     faults: list[Fault] = field(default_factory=list)
-    stored: set[str] = field(default_factory=set)
+    stored: collections.Counter = field(default_factory=collections.Counter)  # text -> rows
 
     def statuses(self) -> collections.Counter:
         return collections.Counter(answer.status for answer in self.answers)
@@ -65,11 +73,15 @@ class Run:
 
     def lost(self) -> set[str]:
         """Comments acknowledged with a 2xx that the database does not hold."""
-        return self.acknowledged - self.stored
+        return self.acknowledged - self.stored.keys()
 
     def unknown(self) -> set[str]:
         """Comments in the database that were never sent whole: half-written ones."""
-        return self.stored - self.acknowledged - self.unacknowledged
+        return self.stored.keys() - self.acknowledged - self.unacknowledged
+
+    def twice(self) -> set[str]:
+        """Comments stored more than once: a retry that its key did not catch."""
+        return {text for text, rows in self.stored.items() if rows > 1}
 
     def during(self, fault: Fault) -> list[Answer]:
         """Answers to requests that were under way at some moment of the fault."""
@@ -93,6 +105,7 @@ class Reader:
         self.number, self.ids, self.run = number, ids, run
         self.email = f"load-{token}-{number}@example.com"
         self.token, self.comments = token, 0
+        self.unanswered = None  # (text, key, article) of a comment to send again
         self.random = random.Random(number)
         # unsafe=True: keep cookies from an IP address (127.0.0.1), as a browser does.
         self.session = aiohttp.ClientSession(
@@ -113,7 +126,7 @@ class Reader:
             await self.act(kind, began)
 
     async def act(self, kind: str, began: float) -> None:
-        method, body, text = "GET", None, None
+        method, body, text, headers = "GET", None, None, None
         page = self.random.randint(1, 100)
         if kind == "home":
             path = f"/?page={page}"
@@ -122,13 +135,16 @@ class Reader:
         elif kind == "api":
             path = f"/api/blogs?page={page}"
         elif kind == "comment":
-            self.comments += 1
-            text = f"load {self.token} {self.number}-{self.comments} 💬"
-            method, path, body = (
-                "POST",
-                f"/api/blogs/{self.random.choice(self.ids)}/comments",
-                {"content": text},
-            )
+            if self.unanswered is None:
+                self.comments += 1
+                text = f"load {self.token} {self.number}-{self.comments} 💬"
+                key = secrets.token_urlsafe(16)
+                self.unanswered = (text, key, self.random.choice(self.ids))
+            else:
+                self.run.resent += 1
+            text, key, blog_id = self.unanswered
+            headers = {"Idempotency-Key": key}
+            method, path, body = "POST", f"/api/blogs/{blog_id}/comments", {"content": text}
         else:
             wrong = self.random.random() < 0.25
             password = "not the password" if wrong else PASSWORD
@@ -139,14 +155,21 @@ class Reader:
             )
         sent = time.monotonic() - began
         try:
-            async with self.session.request(method, path, json=body) as response:
+            request = self.session.request(method, path, json=body, headers=headers)
+            async with request as response:
                 await response.read()
                 status = response.status
         except (aiohttp.ClientError, TimeoutError):
             status = 0
         self.run.answers.append(Answer(kind, sent, time.monotonic() - began, status))
         if text is not None:
-            (self.run.acknowledged if 200 <= status < 300 else self.run.unacknowledged).add(text)
+            if 200 <= status < 300:
+                self.run.acknowledged.add(text)
+                self.run.unacknowledged.discard(text)
+            else:
+                self.run.unacknowledged.add(text)
+            if status not in (0, 503):  # answered: nothing to send again
+                self.unanswered = None
 
     async def close(self) -> None:
         await self.session.close()
@@ -168,10 +191,10 @@ async def load(base_url: str, ids: list[str], seconds: float, readers: int, faul
     return run
 
 
-def stored_comments(db_url: str, run: Run) -> set[str]:
-    """This run's comments, as the database holds them."""
+def stored_comments(db_url: str, run: Run) -> collections.Counter:
+    """This run's comments, as the database holds them: each text and its number of rows."""
     sql = "SELECT content FROM comments WHERE content LIKE ?"
-    return {row[0] for row in query(db_url, sql, (f"load {run.token} %",))}
+    return collections.Counter(row[0] for row in query(db_url, sql, (f"load {run.token} %",)))
 
 
 async def served(server: Server, work):
@@ -191,6 +214,7 @@ async def load_the_blog(
     seed(db_url, POSTS, env)
     ids = article_ids(db_url)
     argv = ("day06_final", "serve", "--db", via or db_url, "--port", "{port}")
+    env = {**env, "BLOG_COMMENTS_PER_MINUTE": str(COMMENTS_PER_MINUTE)}
     server = Server.module(name, *argv, log_dir=folder, env=env)
     run = await served(server, lambda base: load(base, ids, seconds, readers, faults))
     run.stored = stored_comments(db_url, run)

@@ -71,9 +71,10 @@ def output_until(server: subprocess.Popen, text: bytes, within: float = 30.0) ->
     return output
 
 
-def test_python_m_day_listens_on_port_9000_when_no_port_is_given(workbook, day):
+def output_at_start(workbook, day, *args: str) -> bytes:
+    """What ``python -m <day> ARGS`` prints until aiohttp's "Running on" line, then stopped."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # aiohttp's "Running on" line, at once
-    command = workbook.command(day)
+    command = workbook.command(day, *args)
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0, env=env
     ) as server:
@@ -82,6 +83,11 @@ def test_python_m_day_listens_on_port_9000_when_no_port_is_given(workbook, day):
         finally:
             server.terminate()
             output += server.communicate(timeout=20)[0]
+    return output
+
+
+def test_python_m_day_listens_on_port_9000_when_no_port_is_given(workbook, day):
+    output = output_at_start(workbook, day)
     # Either "Running on http://127.0.0.1:9000" or, when another program holds port 9000
     # on this machine, the refusal to bind it: both name the port the server chose.
     assert re.search(rb"\b9000\b", output), output.decode(errors="replace")

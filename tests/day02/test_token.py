@@ -70,16 +70,20 @@ async def test_the_token_can_come_from_the_notes_token_environment_variable(
     assert response.status == 201
 
 
-def post_with_the_token_printed_at_start(workbook, day, *command: str) -> tuple[int, int]:
-    """Start ``python -m <day> --port P *command`` with no NOTES_TOKEN, read the token it
-    prints, post a note with it, stop the server: (the POST's status, the server's exit status)."""
+def post_with_the_token_printed_at_start(
+    workbook, day, *command: str, port_last: bool = False
+) -> tuple[int, int]:
+    """Start ``python -m <day> --port P *command`` (``*command --port P`` with ``port_last``, for
+    a command that takes the port itself) with no NOTES_TOKEN, read the token it prints, post a
+    note with it, stop the server: (the POST's status, the server's exit status)."""
     port = free_port()
+    port_option = ("--port", str(port))
     url = f"http://127.0.0.1:{port}"
     # No NOTES_TOKEN, so a random token is printed; no PYTHONUNBUFFERED, as for most users.
     unset = ("NOTES_TOKEN", "PYTHONUNBUFFERED")
     env = {name: value for name, value in os.environ.items() if name not in unset}
     with subprocess.Popen(
-        workbook.command(day, "--port", str(port), *command),
+        workbook.command(day, *(command + port_option if port_last else port_option + command)),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         bufsize=0,

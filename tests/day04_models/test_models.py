@@ -5,6 +5,7 @@ of models.py (``from tests.day04_models.test_models import *``).
 """
 
 import time
+import uuid
 
 import pytest
 
@@ -85,6 +86,14 @@ def user(models, **values):
 def test_next_id_is_a_string_of_50_characters(models):
     new_id = models.next_id()
     assert isinstance(new_id, str) and len(new_id) == 50
+
+
+def test_next_id_is_the_microseconds_it_was_made_at_then_a_random_uuid(models):
+    before = time.time_ns() // 1000
+    new_id = models.next_id()
+    after = time.time_ns() // 1000
+    assert new_id[:18].isdigit() and before <= int(new_id[:18]) <= after
+    assert uuid.UUID(hex=new_id[18:]).version == 4
 
 
 def test_next_ids_are_unique(models):

@@ -1,6 +1,7 @@
 """The app: the response factory turns every kind of return value into the right response,
 Jinja2 escapes and dates, and the server's log shows each request's nine steps."""
 
+import asyncio
 import logging
 import re
 import time
@@ -8,7 +9,12 @@ import time
 import pytest
 from aiohttp import web
 
-from tests.day02.test_trace import steps
+# The access log is day 2's, in day 5's middlewares.py: day 2's checks of it run on day 5's app.
+from tests.day02.test_trace import (  # noqa: F401
+    steps,
+    test_the_access_log_gives_the_time_a_request_took_in_milliseconds,
+    test_the_access_log_shows_a_crashed_handler_as_a_500,
+)
 from tests.day05_web.fixtures import *
 
 MADE_BY_HAND = web.Response(text="made by hand", status=201, headers={"X-Made": "by hand"})
@@ -104,6 +110,14 @@ async def test_a_return_value_the_factory_does_not_know_is_a_server_error(corowe
         (3 * 3600 + 60, "3 hours ago"),
         (86400 + 60, "1 day ago"),
         (2 * 86400 + 60, "2 days ago"),
+        # Half a second either side of each unit's edge: a minute, an hour, a day, a week.
+        (59.5, "just now"),
+        (60.5, "1 minute ago"),
+        (3599.5, "59 minutes ago"),
+        (3600.5, "1 hour ago"),
+        (86399.5, "23 hours ago"),
+        (86400.5, "1 day ago"),
+        (604799.5, "6 days ago"),
     ],
 )
 def test_the_datetime_filter_says_how_long_ago(workbook, day, seconds_ago, expected):
@@ -115,6 +129,8 @@ def test_the_datetime_filter_gives_a_date_for_older_times(workbook, day):
     datetime_filter = workbook.load(day, "app").datetime_filter
     # Noon UTC on 14 March 2021: that date in every time zone from UTC-11 to UTC+11.
     assert datetime_filter(1615723200.0) == "2021-03-14"
+    # A week ago, to the second, is a date too.
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", datetime_filter(time.time() - 604800.5))
 
 
 # --- the nine steps, carried from day 2 ----------------------------------------------------
@@ -157,3 +173,32 @@ async def test_the_log_shows_a_refused_limit_at_step_4_not_as_the_handler_s_erro
     assert re.search(refused, caplog.text, re.M)
     # api_blogs never ran: it neither returned nor raised anything (no step 7).
     assert not re.search(r"^\s+[57] api_blogs", caplog.text, re.M)
+
+
+@pytest.fixture
+async def timed_client(coroweb, serve):
+    """The day's site with two more handlers: /slow takes 0.2 s, /broken crashes (day 2's
+    access-log checks, imported above, use it)."""
+
+    @coroweb.get("/slow")
+    async def slow():
+        await asyncio.sleep(0.2)
+        return "slow"
+
+    @coroweb.get("/broken")
+    async def broken():
+        raise RuntimeError("a bug in a handler")
+
+    return await serve(slow, broken)
+
+
+@pytest.mark.parametrize(
+    "method, path, status", [("GET", "/no/such/page", 404), ("POST", "/api/blogs", 405)]
+)
+async def test_the_access_log_gives_the_router_s_refusals_their_status(
+    serve, caplog, method, path, status
+):
+    client = await serve()
+    caplog.set_level(logging.INFO)
+    assert (await client.request(method, path)).status == status
+    assert re.search(rf"{method} {path} {status} \d+\.\d+ ms", caplog.text), caplog.text

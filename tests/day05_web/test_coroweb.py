@@ -93,18 +93,29 @@ def annotation_coroweb_cannot_convert(*, when: dict):
     return when
 
 
+# Positional-only parameters cannot be passed by name, even when named like a placeholder.
+def positional_only_placeholder(id, /):
+    return id
+
+
+def positional_only_request(request, /):
+    return request
+
+
 @pytest.mark.parametrize(
     "fn, name",
     [
         (positional_not_in_the_route, "page"),
         (variable_positional, "args"),
         (annotation_coroweb_cannot_convert, "when"),
+        (positional_only_placeholder, "id"),
+        (positional_only_request, "request"),
     ],
 )
 def test_a_parameter_coroweb_cannot_fill_is_refused_when_the_route_is_added(coroweb, fn, name):
     # Refused at start-up, naming the parameter, rather than failing on every request.
     with pytest.raises(TypeError, match=name):
-        coroweb.add_route(web.Application(), coroweb.get("/x")(fn))
+        coroweb.add_route(web.Application(), coroweb.get("/x/{id}")(fn))
 
 
 async def test_add_static_serves_the_day_s_static_folder(workbook, day, serve):
@@ -246,6 +257,8 @@ REFUSED = [
     pytest.param("POST", "/typed/7", {"json": {"page": 2.5}}, "page", id="JSON float for int"),
     pytest.param("POST", "/typed/7", {"json": {"name": 5}}, "name", id="JSON number for str"),
     pytest.param("POST", "/typed/7?ratio=half", {}, "ratio", id="not a float"),
+    pytest.param("POST", "/typed/7", {"json": {"ratio": True}}, "ratio", id="JSON bool for float"),
+    pytest.param("POST", "/typed/7", {"json": {"flag": 1}}, "flag", id="JSON number for bool"),
 ]
 
 

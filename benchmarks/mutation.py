@@ -39,7 +39,206 @@ TARGET = 0.85
 # Operator name -> why its mutants are not run. Empty: every operator of cosmic-ray counts.
 LEFT_OUT_OPERATORS: dict[str, str] = {}
 # (file, the stripped source line, operator) -> why the mutant changes nothing a user sees.
-EQUIVALENT: dict[tuple[str, str, str], str] = {}
+# A fourth item, the stripped mutated line, narrows an entry to that one mutant of the line
+# (the operator's other mutants there are still run and scored).
+CMP, UNARY, BINARY = (
+    "core/ReplaceComparisonOperator_",
+    "core/ReplaceUnaryOperator_",
+    "core/ReplaceBinaryOperator_",
+)
+NUMBER, FALSE_TRUE = "core/NumberReplacer", "core/ReplaceFalseWithTrue"
+ERROR_CODE = "code = exc.args[0] if len(exc.args) == 2 else 0  # MySQL's carry (code, message)"
+EQUIVALENT: dict[tuple[str, ...], str] = {
+    # day01
+    (
+        "day01/doctor.py",
+        'failed = sum(check.status == "FAIL" for check in checks)',
+        CMP + "Eq_Is",
+    ): (
+        "a status is one of doctor.py's own literals, which CPython interns: `is` agrees with `==`"
+    ),
+    ("day01/doctor.py", 'if any(check.status == "WARN" for check in checks):', CMP + "Eq_Is"): (
+        "a status is one of doctor.py's own literals, which CPython interns: `is` agrees with `==`"
+    ),
+    ("day01/doctor.py", "reason = exc.args[-1] if exc.args else exc", UNARY + "USub_UAdd"): (
+        "PyMySQL's errors carry (code, message): args[1] is args[-1]"
+    ),
+    ("day01/doctor.py", "reason = exc.args[-1] if exc.args else exc", UNARY + "Delete_USub"): (
+        "PyMySQL's errors carry (code, message): args[1] is args[-1]"
+    ),
+    (
+        "day01/doctor.py",
+        "if tuple(version[:2]) >= PYTHON_NEEDED:",
+        NUMBER,
+        "if tuple(version[: 3]) >= PYTHON_NEEDED:",
+    ): "(3, 11, x) compares with (3, 11) as (3, 11) does, and so does every other version",
+    (
+        "day01/doctor.py",
+        'line = line.split("#", 1)[0].strip()',
+        NUMBER,
+        'line = line.split("#", 2)[0].strip()',
+    ): ('the text before the first "#" is the same'),
+    (
+        "day01/doctor.py",
+        'line = line.split("#", 1)[0].strip()',
+        NUMBER,
+        'line = line.split("#", 0)[0].strip()',
+    ): ('the name is read from the start of the line and holds no "#": a comment never reaches it'),
+    # day02
+    ("day02/middlewares.py", "elapsed = (time.perf_counter() - started) * 1000", NUMBER): (
+        "999 or 1001 ms a second moves the logged time by 0.1%, less than two runs of one request "
+        "differ"
+    ),
+    (
+        "day02/middlewares.py",
+        "elapsed = (time.perf_counter() - started) * 1000",
+        BINARY + "Sub_Mod",
+    ): (
+        "perf_counter counts from the boot: t % started is t - started for any request shorter "
+        "than the machine's uptime"
+    ),
+    (
+        "day02/middlewares.py",
+        'if message == f"{exc.status}: {exc.reason}":  # aiohttp\'s own text says nothing more',
+        CMP + "Eq_LtE",
+    ): 'every message the app writes starts with a letter, which sorts after "NNN: reason"',
+    # day03_orm
+    ("day03_orm/orm.py", ERROR_CODE, CMP + "Eq_GtE"): (
+        "sqlite3's errors carry one argument and PyMySQL's two: >= 2 picks the same ones as == 2"
+    ),
+    ("day03_orm/orm.py", ERROR_CODE, NUMBER, ERROR_CODE.replace("else 0", "else 1")): (
+        "an error without a code is only compared with MySQL's client range 2000-2999"
+    ),
+    ("day03_orm/orm.py", ERROR_CODE, NUMBER, ERROR_CODE.replace("else 0", "else -1")): (
+        "an error without a code is only compared with MySQL's client range 2000-2999"
+    ),
+    (
+        "day03_orm/orm.py",
+        "return (rows[0].keys() if rows else []), rows",
+        NUMBER,
+        "return (rows[ -1].keys() if rows else []), rows",
+    ): "every row of a result has the same columns",
+    (
+        "day03_orm/orm.py",
+        "await asyncio.sleep(0)  # a socket finishes closing on the event loop's next turn",
+        NUMBER,
+        "await asyncio.sleep( -1)  # a socket finishes closing on the event loop's next turn",
+    ): "asyncio.sleep() of a delay below 0 yields once, as sleep(0) does",
+    (
+        "day03_orm/orm.py",
+        "return [dict(zip(names, row, strict=False)) for row in rows[:size]]",
+        FALSE_TRUE,
+    ): ("the names and each row come from one result: their lengths are equal"),
+    (
+        "day03_orm/orm.py",
+        "objects = [cls(zip(names, row, strict=False)) for row in rows]",
+        FALSE_TRUE,
+    ): ("the names and each row come from one result: their lengths are equal"),
+    (
+        "day03_orm/orm.py",
+        'select = ", ".join(c if c == q(k) else f"{c} AS {q(k)}" for k, c in names.items())',
+        CMP + "Eq_Is",
+    ): ('two f-strings are never one object: every column gets `"c" AS "c"`, which reads the same'),
+    (
+        "day03_orm/orm.py",
+        'others = ", ".join(f"{c} = ?" for k, c in names.items() if k != primary_key)',
+        CMP + "NotEq_IsNot",
+    ): ("the primary key's name is the very string that keys the mappings"),
+    (
+        "day03_orm/orm.py",
+        "args = [self.get(key) for key in self.__mappings__ if key != pk] + [self.get(pk)]",
+        CMP + "NotEq_IsNot",
+    ): ("the primary key's name is the very string that keys the mappings"),
+    (
+        "day03_orm/orm.py",
+        'attrs["__mappings__"], attrs["__primary_key__"] = mappings, keys[0]',
+        NUMBER,
+        'attrs["__mappings__"], attrs["__primary_key__"] = mappings, keys[ -1]',
+    ): "keys holds exactly one name (checked above): keys[-1] is keys[0]",
+    (
+        "day03_orm/orm.py",
+        "b.name: _statements(b, table, mappings, keys[0]) for b in BACKENDS.values()",
+        NUMBER,
+        "b.name: _statements(b, table, mappings, keys[ -1]) for b in BACKENDS.values()",
+    ): "keys holds exactly one name (checked above): keys[-1] is keys[0]",
+    (
+        "day03_orm/orm.py",
+        "if len(pair) != 2 or not all(type(n) is int and n >= 0 for n in pair):",
+        CMP + "Is_Eq",
+    ): ("`type(n) == int` and `type(n) is int` agree for every value"),
+    (
+        "day03_orm/orm.py",
+        'if not match or (match[2] == "*" and match[1].lower() != "count"):',
+        CMP + "Eq_Is",
+    ): ('CPython keeps one object per one-character string: `is` agrees with `==` for "*"'),
+    (
+        "day03_orm/orm.py",
+        'argument = "*" if argument == "*" else cls._column(argument)',
+        CMP + "Eq_Is",
+    ): ('CPython keeps one object per one-character string: `is` agrees with `==` for "*"'),
+    (
+        "day03_orm/orm.py",
+        'argument = "*" if argument == "*" else cls._column(argument)',
+        CMP + "Eq_LtE",
+    ): ('the argument is "*" or a \\w+ name, and every \\w character sorts after "*"'),
+    (
+        "day03_orm/orm.py",
+        'rows = await select(sql + (f" WHERE {where}" if where else ""), args, 1)',
+        NUMBER,
+        'rows = await select(sql + (f" WHERE {where}" if where else ""), args, 2)',
+    ): "findNumber reads the first row only",
+    (
+        "day03_orm/orm.py",
+        'return rows[0]["_num_"] if rows else None',
+        NUMBER,
+        'return rows[ -1]["_num_"] if rows else None',
+    ): ("size=1 leaves at most one row: rows[-1] is rows[0]"),
+    (
+        "day03_orm/orm.py",
+        "if await execute(self.__sql__[_current().name].update, args) == 0:",
+        CMP + "Eq_LtE",
+    ): ("a count of rows is never below 0"),
+    (
+        "day03_orm/orm.py",
+        "if await execute(self.__sql__[_current().name].delete, [self.get(pk)]) == 0:",
+        CMP + "Eq_LtE",
+    ): ("a count of rows is never below 0"),
+    (
+        "day01/__main__.py",
+        'if __name__ == "__main__":',
+        "core/ReplaceComparisonOperator_Eq_Is",
+    ): "CPython interns both strings: `is` agrees with `==`",
+    (
+        "day01/__main__.py",
+        'if __name__ == "__main__":',
+        "core/ReplaceComparisonOperator_Eq_LtE",
+    ): 'run, `__name__` is "__main__"; imported, it is "<day>.__main__", which sorts after it',
+    (
+        "day02/__main__.py",
+        'if __name__ == "__main__":',
+        "core/ReplaceComparisonOperator_Eq_Is",
+    ): "CPython interns both strings: `is` agrees with `==`",
+    (
+        "day02/__main__.py",
+        'if __name__ == "__main__":',
+        "core/ReplaceComparisonOperator_Eq_LtE",
+    ): 'run, `__name__` is "__main__"; imported, it is "<day>.__main__", which sorts after it',
+    (
+        "day03_orm/__main__.py",
+        'if __name__ == "__main__":',
+        "core/ReplaceComparisonOperator_Eq_Is",
+    ): "CPython interns both strings: `is` agrees with `==`",
+    (
+        "day03_orm/__main__.py",
+        'if __name__ == "__main__":',
+        "core/ReplaceComparisonOperator_Eq_LtE",
+    ): 'run, `__name__` is "__main__"; imported, it is "<day>.__main__", which sorts after it',
+    (
+        "day03_orm/__main__.py",
+        'print([n.title for n in await Note.findAll("title LIKE ?", ["%a%"], "title desc", 2)])',
+        NUMBER,
+    ): "the walk-through's query matches one note: a limit of 1, 2 or 3 prints the same",
+}
 
 
 @dataclass
@@ -51,6 +250,7 @@ class Mutant:
     outcome: str  # killed, survived, equivalent
     source: str = ""
     reason: str = ""
+    mutated: str = ""  # the line as the mutant has it
 
 
 @dataclass
@@ -213,16 +413,20 @@ def run_day(day: str, scratch: Path, size: int, seed: int, timeout: float) -> Da
             path = Path(spec.module_path).as_posix()
             line = spec.start_pos[0]
             source = (scratch / path).read_text(encoding="utf-8").splitlines()[line - 1].strip()
-            key = (path, source, spec.operator_name)
-            if key in EQUIVALENT:
-                outcome, reason = "equivalent", EQUIVALENT[key]
+            diff = (work_result.diff or "").splitlines()
+            mutated = next((t[1:].strip() for t in diff if t[:1] == "+" and t[:3] != "+++"), "")
+            operator = spec.operator_name
+            key = (path, source, operator)
+            reason = EQUIVALENT.get((*key, mutated)) or EQUIVALENT.get(key)
+            if reason:
+                outcome = "equivalent"
             elif work_result.test_outcome == TestOutcome.SURVIVED:
                 outcome, reason = "survived", ""
             else:
                 # Killed, or incompetent (the mutant does not even import): caught either way.
                 outcome, reason = "killed", ""
             result.mutants.append(
-                Mutant(path, line, spec.operator_name, spec.occurrence, outcome, source, reason)
+                Mutant(path, line, operator, spec.occurrence, outcome, source, reason, mutated)
             )
     result.mutants.sort(key=lambda m: (m.path, m.line, m.operator, m.occurrence))
     return result
@@ -267,11 +471,14 @@ def report(result: DayResult, size: int, seed: int, command: str, date: str) -> 
     if survivors:
         lines += ["", "Surviving mutants:", ""]
         lines += [
-            f"- `{m.path}:{m.line}` {m.operator} #{m.occurrence}: `{m.source}`" for m in survivors
+            f"- `{m.path}:{m.line}` {m.operator} #{m.occurrence}: `{m.source}` -> `{m.mutated}`"
+            for m in survivors
         ]
     if equivalent:
         lines += ["", "Equivalent mutants (not scored):", ""]
-        lines += [f"- `{m.path}:{m.line}` {m.operator}: {m.reason}" for m in equivalent]
+        lines += [
+            f"- `{m.path}:{m.line}` {m.operator}: `{m.mutated}`: {m.reason}" for m in equivalent
+        ]
     return lines
 
 

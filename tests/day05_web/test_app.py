@@ -8,6 +8,7 @@ import time
 
 import pytest
 from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 
 # The access log is day 2's, in day 5's middlewares.py: day 2's checks of it run on day 5's app.
 from tests.day02.test_trace import (  # noqa: F401
@@ -142,8 +143,58 @@ async def test_a_page_walks_the_nine_steps_in_order_with_its_sql_at_step_6(serve
     numbers = [n for n, _ in steps(response)]
     assert numbers == sorted(numbers)
     assert set(numbers) == set(range(1, 10))
+    # Who records each step, as the README tells it: every statement of the ORM is a 6.
+    assert [step for step in steps(response) if step[0] != 6] == [
+        (1, "client"),
+        (2, "router"),
+        (3, "access_log"),
+        (3, "response_factory"),
+        (4, "RequestHandler"),
+        (5, "index"),
+        (7, "index"),
+        (8, "response_factory"),
+        (9, "server"),
+    ]
     assert {who for n, who in steps(response) if n == 6} == {"orm"}
-    assert {who for n, who in steps(response) if n == 4} == {"RequestHandler"}
+
+
+async def test_a_path_with_no_route_is_traced_by_the_router_and_skips_the_handler_steps(serve):
+    response = await (await serve()).get("/no/such/page")
+    assert response.status == 404
+    assert steps(response) == [
+        (1, "client"),
+        (2, "router"),
+        (3, "access_log"),
+        (3, "response_factory"),
+        (9, "server"),
+    ]
+
+
+def test_record_notes_a_step_7_only_after_a_step_5(workbook, day):
+    tracing = workbook.load(day, "tracing")
+    request = make_mocked_request("GET", "/")
+    request[tracing.TRACE] = [
+        tracing.Step(4, "RequestHandler", "refused"),
+        tracing.Step(6, "orm", ""),
+    ]
+    tracing.record(request, 7, "handler", "raised")  # no controller ran: not noted
+    assert [step.number for step in request[tracing.TRACE]] == [4, 6]
+    tracing.record(request, 5, "handler", "the controller runs")
+    tracing.record(request, 7, "handler", "returned")
+    assert [step.number for step in request[tracing.TRACE]] == [4, 6, 5, 7]
+
+
+async def test_step_4_shows_every_argument_the_handler_gets_but_the_request(coroweb, serve, caplog):
+    @coroweb.get("/api/tagged/{id}")
+    async def tagged(request, id, *, tag, page: int = 1):
+        return {"id": id}
+
+    client = await serve(tagged)
+    caplog.set_level(logging.INFO)
+    assert (await client.get("/api/tagged/7?tag=news&page=2")).status == 200
+    assert re.search(
+        r"^\s+4 RequestHandler\s+tagged\(id='7', tag='news', page=2\)$", caplog.text, re.M
+    )
 
 
 async def test_an_api_error_is_traced_from_the_handler_to_the_response(serve):

@@ -6,8 +6,10 @@ later day re-runs them all on its own copies with ``from tests.day05_web.test_co
 
 import doctest
 import inspect
+import io
 import logging
 import re
+import types
 
 import aiohttp
 import pytest
@@ -73,12 +75,28 @@ def test_add_routes_registers_every_labelled_function_of_a_module(workbook, day,
     assert labelled <= registered
 
 
-def test_add_route_refuses_a_function_without_a_route(coroweb):
+@pytest.mark.parametrize("labels", [{}, {"__route__": "/hi"}, {"__method__": "GET"}])
+def test_add_route_refuses_a_function_without_a_method_and_a_route(coroweb, labels):
     async def unlabelled():
         return "hi"
 
-    with pytest.raises(TypeError):
+    vars(unlabelled).update(labels)
+    with pytest.raises(TypeError, match="label it with @get"):
         coroweb.add_route(web.Application(), unlabelled)
+
+
+def test_add_routes_registers_labelled_functions_only(coroweb):
+    module = types.ModuleType("pages")
+
+    @coroweb.get("/hi")
+    async def hi():
+        return "hi"
+
+    # Labels alone do not make a handler: this one cannot be called.
+    module.hi, module.helper, module.setting = hi, len, types.SimpleNamespace(**vars(hi))
+    app = web.Application()
+    coroweb.add_routes(app, module)
+    assert [route.resource.canonical for route in app.router.routes()] == ["/hi"]
 
 
 def positional_not_in_the_route(page):
@@ -197,6 +215,17 @@ FILLED = [
     pytest.param("POST", "/signup", {"json": SIGNUP}, SIGNUP, id="JSON object"),
     pytest.param("POST", "/signup", {"data": SIGNUP}, SIGNUP, id="urlencoded form"),
     pytest.param(
+        "POST",
+        "/signup?email=ann@example.com&name=Ann",
+        {"data": b'{"name": "Bob"}', "headers": {"Content-Type": "application/graphql"}},
+        SIGNUP,
+        id="a body of another content type is not read",
+    ),
+    pytest.param(
+        "POST", "/typed/7?flag=off", {"json": {"name": "x"}}, {**DEFAULTS, "name": "x"}, id="off"
+    ),
+    pytest.param("POST", "/typed/7?flag=FALSE", {}, DEFAULTS, id="FALSE is false"),
+    pytest.param(
         "POST", "/signup?email=ann@example.com&name=Ann", {}, SIGNUP, id="query string of a POST"
     ),
     pytest.param(
@@ -269,6 +298,15 @@ async def test_a_missing_or_malformed_argument_is_a_400_naming_it(echo, method, 
     answer = await response.json()
     assert (answer["error"], answer["data"]) == ("value:invalid", field)
     assert field in answer["message"]
+
+
+@pytest.mark.production
+async def test_a_body_over_aiohttp_s_size_limit_is_a_413_refused_at_step_4(echo):
+    body = io.BytesIO(b"name=Ann&email=" + b"a" * 2**21)  # over aiohttp's 1 MiB
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    response = await echo.post("/signup", data=body, headers=form)
+    assert response.status == 413
+    assert (4, "RequestHandler") in steps(response) and 5 not in dict(steps(response))
 
 
 async def test_every_missing_argument_is_named(echo):

@@ -142,8 +142,10 @@ def test_python_m_seeds_a_new_database_then_serves_its_articles(workbook, day, t
             body = fetch_while_running(server, f"http://127.0.0.1:{port}/api/blogs")
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            _, errors = server.communicate(timeout=10)
     assert len(json.loads(body)["blogs"]) == 3
+    # run_app turns SIGTERM into a clean shutdown, so the server exits with status 0.
+    assert server.returncode == 0, errors.decode(errors="replace")
 
 
 def test_the_seed_adds_three_articles_each_with_comments(workbook, day, tmp_path):

@@ -14,6 +14,8 @@ import pytest
 
 from tests.day06_final.conftest import PASSWORD
 
+# Every defence here is hardening (issue 14), so every check is of the production tier.
+pytestmark = pytest.mark.production
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
@@ -24,7 +26,6 @@ def mode(path) -> str:
     return oct(stat.S_IMODE(Path(path).stat().st_mode))
 
 
-@pytest.mark.production
 def test_init_db_creates_the_sqlite_file_readable_by_its_owner_only(run, tmp_path):
     path = tmp_path / "blog.db"
     result = run("init-db", "--db", f"sqlite:///{path}")
@@ -33,7 +34,6 @@ def test_init_db_creates_the_sqlite_file_readable_by_its_owner_only(run, tmp_pat
     assert mode(path) == "0o600"
 
 
-@pytest.mark.production
 @sqlite_only
 async def test_the_served_blog_creates_its_sqlite_file_private(client, config):
     assert (await client.get("/")).status == 200

@@ -13,6 +13,7 @@ import pytest
 
 from tests.day06_final.conftest import BROWSER_ACCEPT
 
+pytestmark = pytest.mark.production
 few_a_minute = pytest.mark.parametrize("settings", [{"comments_per_minute": 3}], ids=["3/min"])
 small_pages = pytest.mark.parametrize("settings", [{"page_size": 5}], ids=["page_size=5"])
 
@@ -29,7 +30,6 @@ async def comments(auth, save_blog) -> str:
     return f"/api/blogs/{blog.id}/comments"
 
 
-@pytest.mark.production
 @few_a_minute
 async def test_an_account_past_its_comments_a_minute_is_refused_with_429(
     client, auth, comments, rows
@@ -48,7 +48,6 @@ async def test_an_account_past_its_comments_a_minute_is_refused_with_429(
     assert (await client.post(comments, json={"content": "someone else"})).status == 200
 
 
-@pytest.mark.production
 @few_a_minute
 async def test_a_burst_of_comments_sent_at_once_stores_no_more_than_the_limit(
     client, auth, save_blog, models
@@ -66,7 +65,6 @@ async def test_a_burst_of_comments_sent_at_once_stores_no_more_than_the_limit(
     assert stored == statuses.count(200) <= 3
 
 
-@pytest.mark.production
 @few_a_minute
 async def test_a_comment_form_past_the_limit_says_why_and_keeps_the_text(
     client, auth, save_blog, save_comment
@@ -124,7 +122,6 @@ async def test_after_commenting_the_reader_lands_on_the_page_that_shows_the_comm
 # --- a retry stores nothing twice ---------------------------------------------------------
 
 
-@pytest.mark.production
 async def test_a_comment_sent_again_with_its_key_is_stored_once_and_answered_as_the_first(
     client, comments, rows
 ):
@@ -137,7 +134,6 @@ async def test_a_comment_sent_again_with_its_key_is_stored_once_and_answered_as_
     assert (await rows())["comments"] == 1
 
 
-@pytest.mark.production
 async def test_copies_of_one_comment_sent_at_once_store_one_comment(client, comments, models):
     body = {"content": "Once", "idempotency_key": "k" * 20}
     answers = await asyncio.gather(*(client.post(comments, json=body) for _ in range(8)))
@@ -146,7 +142,6 @@ async def test_copies_of_one_comment_sent_at_once_store_one_comment(client, comm
     assert await models.Comment.findNumber("count(*)") == 1
 
 
-@pytest.mark.production
 async def test_a_key_names_one_comment_of_one_reader_only(client, auth, save_blog, rows):
     blog = await save_blog(await auth.make_user(admin=True))
     url, key = f"/api/blogs/{blog.id}/comments", {"Idempotency-Key": "the-same-key-123"}
@@ -165,7 +160,6 @@ async def test_a_key_names_one_comment_of_one_reader_only(client, auth, save_blo
     assert (await rows())["comments"] == 3
 
 
-@pytest.mark.production
 @pytest.mark.parametrize("key", ["short", "x" * 65, "spaces are not allowed", "ключ-ключ-ключ"])
 async def test_a_malformed_key_is_a_400_naming_it(client, comments, rows, key):
     response = await client.post(comments, json={"content": "Hi", "idempotency_key": key})
@@ -174,7 +168,6 @@ async def test_a_malformed_key_is_a_400_naming_it(client, comments, rows, key):
     assert (await rows())["comments"] == 0
 
 
-@pytest.mark.production
 async def test_the_comment_form_carries_a_new_key_and_posting_it_twice_stores_one_comment(
     client, auth, save_blog, elements, rows
 ):
@@ -195,7 +188,6 @@ async def test_the_comment_form_carries_a_new_key_and_posting_it_twice_stores_on
     assert (await rows())["comments"] == 1
 
 
-@pytest.mark.production
 async def test_deleting_a_comment_or_its_article_deletes_its_key(client, auth, save_blog, models):
     blog = await save_blog(await auth.make_user(admin=True))
     await auth.as_user()

@@ -11,9 +11,9 @@ import pytest
 
 PATHOLOGICAL = "![" * 500_000  # one megabyte, under the blog's limit on an article's length
 ARTICLE = {"name": "Slow", "summary": "Takes the parser half a minute.", "content": PATHOLOGICAL}
+pytestmark = pytest.mark.production
 
 
-@pytest.mark.production
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [("/api/blogs", ARTICLE, "content"), ("/api/markdown/preview", {"text": PATHOLOGICAL}, "text")],

@@ -112,6 +112,8 @@ def test_doctor_checks_the_development_tools_in_a_section_of_their_own(workbook,
     passed = lines_starting("PASS", tools)
     for tool in ("pytest", "nbclient", "jupyterlab", "jupyterlab-rise", "playwright", "Chromium"):
         assert any(tool in line for line in passed), f"no PASS line for {tool}"
+    # A program's line shows the version it reports: "...: /usr/bin/chromium (Chromium 1...)".
+    assert any(re.search(r"Chromium.*\(Chromium \d", line) for line in passed), passed
     assert "all set" in result.stdout.splitlines()[-1]
 
 
@@ -167,3 +169,10 @@ def test_doctor_fails_on_a_database_url_the_course_cannot_use(workbook, day):
     result = doctor(workbook, day, "--db", "postgres://localhost/blog")
     assert result.returncode == 1
     assert any("postgres" in line for line in lines_starting("FAIL", result.stdout))
+
+
+def test_importing_the_command_module_runs_no_command(workbook, day, capsys):
+    # A notebook or a test may import main() from it: importing must start no server.
+    module = workbook.load(day, "__main__")
+    assert callable(module.main)
+    assert capsys.readouterr() == ("", "")

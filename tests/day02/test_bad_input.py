@@ -66,6 +66,12 @@ BAD_NOTES = [
         "form",
     ),
     ("plain text", {"data": "title", "headers": {"Content-Type": "text/plain"}}, 415, "text/plain"),
+    (
+        "JSON sent as JavaScript",
+        {"data": '{"title": "t"}', "headers": {"Content-Type": "application/javascript"}},
+        415,
+        "application/javascript",
+    ),
     ("bytes of no stated type", {"data": b"title=x"}, 415, "application/octet-stream"),
 ]
 

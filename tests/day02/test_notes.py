@@ -7,8 +7,11 @@ import subprocess
 import aiohttp
 import pytest
 
-# Day 2's __main__.py is its own (it prints the token, then serves): a check of its own too.
+# Day 2's __main__.py is its own (it prints the token, then serves, or runs doctor): day 1's
+# checks of the command line are checks of day 2's own work too.
 from tests.day01.test_cli import (  # noqa: F401
+    test_doctor_fails_on_a_database_url_the_course_cannot_use,
+    test_importing_the_command_module_runs_no_command,
     test_python_m_day_listens_on_port_9000_when_no_port_is_given,
 )
 from tests.network import fetch_while_running, free_port

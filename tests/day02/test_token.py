@@ -23,7 +23,15 @@ async def test_creating_a_note_without_a_token_is_401_with_a_bearer_challenge(cl
 
 @pytest.mark.parametrize(
     "authorization",
-    ["Bearer wrong-token", f"Bearer {TOKEN}x", f"Basic {TOKEN}", "Bearer", TOKEN, "Bearer  "],
+    [
+        "Bearer wrong-token",
+        f"Bearer {TOKEN}x",
+        f"Basic {TOKEN}",
+        f"Token {TOKEN}",
+        "Bearer",
+        TOKEN,
+        "Bearer  ",
+    ],
 )
 async def test_any_other_authorization_is_401_and_creates_nothing(client, authorization):
     response = await client.post(

@@ -6,6 +6,12 @@ import subprocess
 
 import pytest
 
+# Day 3's __main__.py is its own: day 1's checks of the command line are checks of its work too.
+from tests.day01.test_cli import (  # noqa: F401
+    output_at_start,
+    test_doctor_fails_on_a_database_url_the_course_cannot_use,
+    test_importing_the_command_module_runs_no_command,
+)
 from tests.day02.test_token import post_with_the_token_printed_at_start
 
 
@@ -39,3 +45,9 @@ def test_the_walk_through_uses_an_in_memory_database_by_default(workbook, day, t
 def test_serve_runs_day_2s_notes_app_with_the_token_it_prints(workbook, day):
     # run_app turns SIGTERM into a clean shutdown, so the server then exits with status 0.
     assert post_with_the_token_printed_at_start(workbook, day, "serve") == (201, 0)
+
+
+def test_serve_listens_on_port_9000_when_no_port_is_given(workbook, day):
+    # "Running on http://127.0.0.1:9000", or the refusal to bind 9000 if another program holds it.
+    output = output_at_start(workbook, day, "serve")
+    assert re.search(rb"\b9000\b", output), output.decode(errors="replace")

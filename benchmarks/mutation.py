@@ -238,6 +238,64 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         'print([n.title for n in await Note.findAll("title LIKE ?", ["%a%"], "title desc", 2)])',
         NUMBER,
     ): "the walk-through's query matches one note: a limit of 1, 2 or 3 prints the same",
+    # day04_models
+    ("day04_models/__main__.py", 'if __name__ == "__main__":', CMP + "Eq_LtE"): (
+        'run, `__name__` is "__main__"; imported, it is "<day>.__main__", which sorts after it'
+    ),
+    # day05_web
+    ("day05_web/__main__.py", 'if __name__ == "__main__":', CMP + "Eq_LtE"): (
+        'run, `__name__` is "__main__"; imported, it is "<day>.__main__", which sorts after it'
+    ),
+    (
+        "day05_web/__main__.py",
+        'author = found[0] if found else User(email=DEMO_EMAIL, passwd="", name="Demo", image="")',
+        NUMBER,
+        "author = found[ -1] if found else "
+        'User(email=DEMO_EMAIL, passwd="", name="Demo", image="")',
+    ): "the email is unique: at most one user is found, and found[-1] is found[0]",
+    ("day05_web/middlewares.py", "elapsed = (time.perf_counter() - started) * 1000", NUMBER): (
+        "999 or 1001 ms a second moves the logged time by 0.1%, less than two runs of one request "
+        "differ"
+    ),
+    (
+        "day05_web/middlewares.py",
+        "elapsed = (time.perf_counter() - started) * 1000",
+        BINARY + "Sub_Mod",
+    ): (
+        "perf_counter counts from the boot: t % started is t - started for any request shorter "
+        "than the machine's uptime"
+    ),
+    ("day05_web/app.py", "if seconds < 60:", CMP + "Lt_LtE"): (
+        "differs only for an age of exactly 60.0 s, to the last bit of a float the filter reads "
+        "from its own clock"
+    ),
+    ("day05_web/app.py", "if seconds < limit:", CMP + "Lt_LtE"): (
+        "differs only for an age of exactly an hour, a day or a week, to the last bit of a float "
+        "the filter reads from its own clock"
+    ),
+    ("day05_web/app.py", "n = int(seconds // size)", BINARY + "FloorDiv_Div"): (
+        "seconds is at least size here: int() truncates the positive quotient as // floors it"
+    ),
+    (
+        "day05_web/app.py",
+        'return f"{n} {unit} ago" if n == 1 else f"{n} {unit}s ago"',
+        CMP + "Eq_LtE",
+    ): "n is at least 1 here (the age is at least one unit): n <= 1 is n == 1",
+    (
+        "day05_web/coroweb.py",
+        "if isinstance(value, str) and value.lower() in TRUE | FALSE:",
+        BINARY + "BitOr_BitXor",
+    ): "TRUE and FALSE share no word: their symmetric difference is their union",
+    (
+        "day05_web/coroweb.py",
+        'if parameter.name == "request" and kind != parameter.POSITIONAL_ONLY:',
+        CMP + "NotEq_Gt",
+    ): "POSITIONAL_ONLY is the lowest of the five parameter kinds: > it is != it",
+    (
+        "day05_web/coroweb.py",
+        "elif parameter.name in placeholders and kind != parameter.POSITIONAL_ONLY:",
+        CMP + "NotEq_Gt",
+    ): "POSITIONAL_ONLY is the lowest of the five parameter kinds: > it is != it",
 }
 
 

@@ -84,6 +84,14 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         NUMBER,
         'line = line.split("#", 0)[0].strip()',
     ): ('the name is read from the start of the line and holds no "#": a comment never reaches it'),
+    (
+        "day01/doctor.py",
+        'failed = sum(check.status == "FAIL" for check in checks)',
+        CMP + "Eq_LtE",
+    ): ('a status is PASS, WARN or FAIL: only FAIL sorts at or before "FAIL"'),
+    ("day01/doctor.py", 'if any(check.status == "WARN" for check in checks):', CMP + "Eq_GtE"): (
+        'a status is PASS, WARN or FAIL: only WARN sorts at or after "WARN"'
+    ),
     # day02
     ("day02/middlewares.py", "elapsed = (time.perf_counter() - started) * 1000", NUMBER): (
         "999 or 1001 ms a second moves the logged time by 0.1%, less than two runs of one request "

@@ -114,7 +114,10 @@ def test_doctor_checks_the_development_tools_in_a_section_of_their_own(workbook,
         assert any(tool in line for line in passed), f"no PASS line for {tool}"
     # A program's line shows the version it reports: "...: /usr/bin/chromium (Chromium 1...)".
     assert any(re.search(r"Chromium.*\(Chromium \d", line) for line in passed), passed
-    assert "all set" in result.stdout.splitlines()[-1]
+    verdict = result.stdout.splitlines()[-1]
+    assert "all set" in verdict
+    # "optional" only when a WARN line says what is optional.
+    assert ("optional" in verdict) == bool(lines_starting("WARN", result.stdout)), verdict
 
 
 def test_doctor_exits_1_naming_a_development_tool_that_cannot_be_imported(workbook, day, tmp_path):
@@ -134,6 +137,16 @@ def test_doctor_only_warns_when_chromium_is_not_installed(workbook, day, tmp_pat
     assert result.returncode == 0, result.stdout + result.stderr
     assert any("Chromium" in line for line in lines_starting("WARN", result.stdout))
     assert "optional" in result.stdout.splitlines()[-1]
+
+
+def test_doctor_passes_a_program_that_does_not_say_its_version(workbook, day, tmp_path):
+    chromium = tmp_path / "chromium"  # found on PATH, prints nothing for --version
+    chromium.write_text("#!/bin/sh\nexit 0\n")
+    chromium.chmod(0o755)
+    result = doctor(workbook, day, env={**os.environ, "PATH": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    chromium_lines = [line for line in lines_starting("PASS", result.stdout) if "Chromium" in line]
+    assert len(chromium_lines) == 1 and "version unknown" in chromium_lines[0]
 
 
 def test_doctor_exits_1_naming_a_required_package_that_is_not_installed(workbook, day, tmp_path):

@@ -265,6 +265,16 @@ async def test_a_handler_gets_its_arguments_from_the_path_query_and_body(
     assert await response.json() == expected
 
 
+async def test_annotations_written_as_strings_convert_as_well(coroweb, serve):
+    # What every annotation is in a module that starts with `from __future__ import annotations`.
+    @coroweb.get("/later")
+    async def later(*, page: "int" = 1, flag: "bool" = False):
+        return {"page": page, "flag": flag}
+
+    response = await (await serve(later)).get("/later?page=2&flag=yes")
+    assert await response.json() == {"page": 2, "flag": True}
+
+
 async def test_a_multipart_form_fills_keyword_arguments(echo):
     form = aiohttp.FormData(SIGNUP, default_to_multipart=True)
     response = await echo.post("/signup", data=form)

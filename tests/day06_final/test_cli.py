@@ -6,6 +6,7 @@ import re
 import secrets
 import sqlite3
 import subprocess
+import time
 
 import pytest
 
@@ -100,6 +101,9 @@ def test_seed_adds_demo_articles_with_comments_chinese_and_emoji(run, sqlite_db)
     assert len(names) == 3 and any("👋" in name for name in names)
     assert any("写" in name for name in names)
     assert query("SELECT count(*) FROM comments")[0][0] > 0
+    # Each comment is written after its article, and none is dated in the future.
+    dates = "SELECT c.created_at, b.created_at FROM comments c JOIN blogs b ON b.id = c.blog_id"
+    assert all(blog < comment <= time.time() for comment, blog in query(dates))
     people = query("SELECT count(*) FROM users")
     # Seeding again adds articles, with a progress bar when there are many; the demo people
     # are made once.

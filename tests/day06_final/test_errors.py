@@ -6,8 +6,18 @@ import logging
 import re
 
 import pytest
+from aiohttp import web
 
 from tests.day02.test_trace import steps
+
+# Day 6's middlewares.py is its own: day 5's checks of what a handler may return run on it.
+from tests.day05_web import fixtures
+from tests.day05_web.test_app import (  # noqa: F401
+    test_a_redirect_string_is_a_302_to_that_path,
+    test_the_response_factory_turns_each_kind_of_return_value_into_its_response,
+)
+
+coroweb, serve = fixtures.coroweb, fixtures.serve
 
 
 @pytest.fixture
@@ -41,6 +51,20 @@ async def test_a_bug_is_a_500_that_shows_no_traceback_but_logs_one(
     else:
         assert response.content_type == "text/html" and "error-page" in body
     assert "Traceback" in caplog.text and "secret internals" in caplog.text
+
+
+async def test_an_http_error_a_handler_raises_keeps_its_status_and_its_words(
+    app, aiohttp_client, coroweb
+):
+    @coroweb.get("/api/refused")
+    async def refused():
+        raise web.HTTPBadRequest(text="the reason, in words")
+
+    coroweb.add_route(app, refused)
+    response = await (await aiohttp_client(app)).get("/api/refused")
+    assert response.status == 400
+    answer = await response.json()
+    assert (answer["error"], answer["message"]) == ("http:400", "the reason, in words")
 
 
 async def test_a_reader_on_a_management_page_gets_a_403_page(client, auth):

@@ -10,6 +10,12 @@ import time
 
 import pytest
 
+# Day 6's __main__.py is its own: day 4's checks of its schema, doctor and import run here.
+from tests.day04_models.test_cli import (  # noqa: F401
+    test_doctor_tries_the_database_it_is_given,
+    test_importing_the_command_module_runs_no_command,
+    test_schema_sql_is_what_the_generator_prints_today,
+)
 from tests.day06_final.conftest import PASSWORD
 from tests.network import fetch_while_running, free_port
 

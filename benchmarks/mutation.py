@@ -304,6 +304,31 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         "elif parameter.name in placeholders and kind != parameter.POSITIONAL_ONLY:",
         CMP + "NotEq_Gt",
     ): "POSITIONAL_ONLY is the lowest of the five parameter kinds: > it is != it",
+    # day06_final
+    ("day06_final/__main__.py", 'if __name__ == "__main__":', CMP + "Eq_LtE"): (
+        'run, `__name__` is "__main__"; imported, it is "<day>.__main__", which sorts after it'
+    ),
+    (
+        "day06_final/orm.py",
+        'others = ", ".join(f"{c} = ?" for k, c in names.items() if k != primary_key)',
+        CMP + "NotEq_IsNot",
+    ): ("the primary key's name is the very string that keys the mappings"),
+    (
+        "day06_final/orm.py",
+        "args = [self.get(key) for key in self.__mappings__ if key != pk] + [self.get(pk)]",
+        CMP + "NotEq_IsNot",
+    ): ("the primary key's name is the very string that keys the mappings"),
+    (
+        "day06_final/sessions.py",
+        'secure=config.secure_cookie == "always" or request.secure,',
+        CMP + "Eq_LtE",
+    ): 'Config accepts only "auto" and "always", and "auto" sorts after "always"',
+    (
+        "day06_final/middlewares.py",
+        "if exc.status < 400:  # a redirect is an answer, not a failure",
+        NUMBER,
+        "if exc.status < 399:  # a redirect is an answer, not a failure",
+    ): "no HTTP status is 399: < 399 and < 400 sort every real status alike",
 }
 
 

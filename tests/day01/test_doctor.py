@@ -150,3 +150,12 @@ def test_doctor_in_a_day_folder_copied_alone_checks_the_courses_packages(workboo
     passed = [line for line in result.stdout.splitlines() if line.startswith("PASS")]
     for name in ("aiohttp", "aiomysql", "aiosqlite", "jinja2"):
         assert any(name in line for line in passed), f"no PASS line for {name}"
+
+
+def test_doctor_fails_naming_a_requirements_file_it_cannot_read(workbook, day, tmp_path):
+    missing = tmp_path / "missing.txt"
+    command = workbook.command(day, "doctor", "--requirements", str(missing))
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    failed = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
+    assert len(failed) == 1 and "missing.txt" in failed[0]

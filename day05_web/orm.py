@@ -52,7 +52,7 @@ def _our_errors(where: str):  # turns the drivers' errors, raised in the block, 
             kind = IntegrityError
         elif isinstance(exc, pymysql.InterfaceError) or 2000 <= code < 3000:  # no server
             kind = DatabaseUnavailableError
-        raise kind(f"{where}: {exc.args[-1] if exc.args else exc!r}") from exc
+        raise kind(f"{where}: {exc.args[-1] if exc.args else repr(exc)}") from exc
 
 
 # --- backends: all that differs between SQLite and MySQL -----------------------------------

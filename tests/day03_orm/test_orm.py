@@ -512,6 +512,7 @@ async def test_a_statement_the_database_refuses_is_a_database_error_with_its_wor
     assert "syntax" in str(caught.value).lower()
     # The database's own words, not the driver's exception written out as Python.
     assert type(caught.value.__cause__).__name__ not in str(caught.value)
+    assert str(caught.value).endswith(f": {caught.value.__cause__.args[-1]}")  # as said, unquoted
 
 
 @pytest.mark.mysql

@@ -96,7 +96,8 @@ def test_add_routes_registers_labelled_functions_only(coroweb):
     module.hi, module.helper, module.setting = hi, len, types.SimpleNamespace(**vars(hi))
     app = web.Application()
     coroweb.add_routes(app, module)
-    assert [route.resource.canonical for route in app.router.routes()] == ["/hi"]
+    routes = [route for route in app.router.routes() if route.method != "HEAD"]  # day 6 adds HEAD
+    assert [route.resource.canonical for route in routes] == ["/hi"]
 
 
 def positional_not_in_the_route(page):
@@ -215,13 +216,6 @@ FILLED = [
     pytest.param("POST", "/signup", {"json": SIGNUP}, SIGNUP, id="JSON object"),
     pytest.param("POST", "/signup", {"data": SIGNUP}, SIGNUP, id="urlencoded form"),
     pytest.param(
-        "POST",
-        "/signup?email=ann@example.com&name=Ann",
-        {"data": b'{"name": "Bob"}', "headers": {"Content-Type": "application/graphql"}},
-        SIGNUP,
-        id="a body of another content type is not read",
-    ),
-    pytest.param(
         "POST", "/typed/7?flag=off", {"json": {"name": "x"}}, {**DEFAULTS, "name": "x"}, id="off"
     ),
     pytest.param("POST", "/typed/7?flag=FALSE", {}, DEFAULTS, id="FALSE is false"),
@@ -263,6 +257,16 @@ async def test_a_handler_gets_its_arguments_from_the_path_query_and_body(
     response = await echo.request(method, url, **body)
     assert response.status == 200, await response.text()
     assert await response.json() == expected
+
+
+async def test_a_body_of_another_content_type_is_never_read_as_arguments(echo):
+    graphql = {"Content-Type": "application/graphql"}
+    url = "/signup?email=ann@example.com&name=Ann"
+    response = await echo.post(url, data=b'{"name": "Bob"}', headers=graphql)
+    # Day 5 leaves the body unread; day 6's production layer refuses it with a 415 instead.
+    if response.status != 415:
+        assert response.status == 200, await response.text()
+        assert await response.json() == SIGNUP
 
 
 async def test_annotations_written_as_strings_convert_as_well(coroweb, serve):

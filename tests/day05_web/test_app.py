@@ -18,11 +18,15 @@ from tests.day02.test_trace import (  # noqa: F401
 )
 from tests.day05_web.fixtures import *
 
-MADE_BY_HAND = web.Response(text="made by hand", status=201, headers={"X-Made": "by hand"})
+
+def made_by_hand() -> web.Response:
+    """A new response each time: aiohttp sends a Response object once only."""
+    return web.Response(text="made by hand", status=201, headers={"X-Made": "by hand"})
+
 
 RETURNS = [
     # (what the handler returns, status, content type, body)
-    pytest.param(MADE_BY_HAND, 201, "text/plain", b"made by hand", id="a response, as it is"),
+    pytest.param(made_by_hand, 201, "text/plain", b"made by hand", id="a response, as it is"),
     pytest.param(b"\x00\xffraw", 200, "application/octet-stream", b"\x00\xffraw", id="bytes"),
     pytest.param("<p>héllo</p>", 200, "text/html", "<p>héllo</p>".encode(), id="str as HTML"),
     pytest.param({"name": "博客 ✓", "n": 1}, 200, "application/json", None, id="dict as JSON"),
@@ -37,7 +41,7 @@ async def test_the_response_factory_turns_each_kind_of_return_value_into_its_res
 ):
     @coroweb.get("/returns")
     async def returns():
-        return value
+        return value() if value is made_by_hand else value
 
     response = await (await serve(returns)).get("/returns")
     assert response.status == status

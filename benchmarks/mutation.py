@@ -329,6 +329,11 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         NUMBER,
         "if exc.status < 399:  # a redirect is an answer, not a failure",
     ): "no HTTP status is 399: < 399 and < 400 sort every real status alike",
+    (
+        "day06_final/orm.py",
+        "return f\"{function.lower()}({'*' if argument == '*' else model._column(argument)})\"",
+        CMP + "Eq_LtE",
+    ): ('the argument is "*" or a \\w+ name, and every \\w character sorts after "*"'),
 }
 
 

@@ -101,6 +101,26 @@ async def test_a_throttled_sign_in_is_a_429_with_retry_after_and_a_json_error(
     assert "awesession" not in response.cookies
 
 
+async def test_retry_after_is_the_seconds_until_the_oldest_failure_leaves_the_window(
+    client, auth, throttle, workbook, day, monkeypatch
+):
+    await auth.make_user(email="ann@example.com")
+    await guesses(client, ["ann@example.com"] * throttle.ACCOUNT_LIMIT, at_once=1)
+    response = await auth.sign_in("ann@example.com")
+    # The failures were made within the last minute: the first leaves the window in about 15.
+    assert throttle.WINDOW - 60 <= int(response.headers["Retry-After"]) <= throttle.WINDOW
+    # Half a second before the window lets the failures go (the clock stopped, so that a busy
+    # machine cannot let them go first), the answer is "1", not 0.
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now)
+    table = workbook.load(day, "models").SignInAttempt.__table__
+    almost_out = now + 0.5 - throttle.WINDOW
+    await workbook.load(day, "orm").execute(f"UPDATE {table} SET created_at = ?", [almost_out])
+    response = await auth.sign_in("ann@example.com")
+    assert response.status == 429 and response.headers["Retry-After"] == "1"
+    assert "1 minute" in (await response.json())["message"]
+
+
 @sqlite_only
 async def test_the_sign_in_form_is_throttled_too(client, auth, throttle):
     await auth.make_user(email="ann@example.com")

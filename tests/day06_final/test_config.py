@@ -36,6 +36,47 @@ def test_defaults_serve_on_localhost_9000_with_sqlite_in_the_instance_folder(con
     assert settings.secure_cookie == "auto" and settings.trust_proxy is False
 
 
+# The README's table of settings, for the defaults it states.
+README_DEFAULTS = {
+    "session_max_age": 604800,
+    "page_size": 10,
+    "signin_failure_delay": 1.0,
+    "db_timeout": 5.0,
+    "comments_per_minute": 5,
+    "site_title": "Awesome Python Blog",
+    "site_url": "",
+}
+
+
+def test_every_other_default_is_the_one_the_readme_states(config, instance):
+    settings = config.load_config(environ={}, instance_path=instance)
+    assert {name: getattr(settings, name) for name in README_DEFAULTS} == README_DEFAULTS
+
+
+# Each range's edges, as the README states them: the edge is taken, one step past it refused.
+EDGES = [
+    ("BLOG_PORT", ["0", "65535"], ["-1", "65536"]),
+    ("BLOG_SESSION_MAX_AGE", ["1"], ["0"]),
+    ("BLOG_MAX_BODY_SIZE", ["1"], ["0"]),
+    ("BLOG_PAGE_SIZE", ["1"], ["0"]),
+    ("BLOG_COMMENTS_PER_MINUTE", ["1"], ["0"]),
+    ("BLOG_SIGNIN_FAILURE_DELAY", ["0", "60"], ["-0.5", "60.5"]),
+    ("BLOG_DB_TIMEOUT", ["0.001", "300"], ["0", "300.5"]),
+    ("BLOG_SECRET", ["s" * 32], ["s" * 31]),
+]
+
+
+@pytest.mark.parametrize("variable, taken, refused", EDGES, ids=[row[0] for row in EDGES])
+def test_each_range_takes_its_edges_and_refuses_one_step_past(
+    config, instance, variable, taken, refused
+):
+    for value in taken:
+        config.load_config(environ={variable: value}, instance_path=instance)
+    for value in refused:
+        with pytest.raises(config.ConfigError, match=variable):
+            config.load_config(environ={variable: value}, instance_path=instance)
+
+
 @pytest.mark.parametrize(
     "in_file, in_environment, in_flags, expected",
     [

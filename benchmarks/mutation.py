@@ -329,6 +329,24 @@ EQUIVALENT: dict[tuple[str, ...], str] = {
         NUMBER,
         "if exc.status < 399:  # a redirect is an answer, not a failure",
     ): "no HTTP status is 399: < 399 and < 400 sort every real status alike",
+    ("day06_final/middlewares.py", "elapsed = (time.perf_counter() - started) * 1000", NUMBER): (
+        "999 or 1001 ms a second moves the logged time by 0.1%, less than two runs of one request "
+        "differ"
+    ),
+    (
+        "day06_final/middlewares.py",
+        "elapsed = (time.perf_counter() - started) * 1000",
+        BINARY + "Sub_Mod",
+    ): (
+        "perf_counter counts from the boot: t % started is t - started for any request shorter "
+        "than the machine's uptime"
+    ),
+    (
+        "day06_final/orm.py",
+        "return (rows[0].keys() if rows else []), rows",
+        NUMBER,
+        "return (rows[ -1].keys() if rows else []), rows",
+    ): "every row of a result has the same columns",
     (
         "day06_final/orm.py",
         "return f\"{function.lower()}({'*' if argument == '*' else model._column(argument)})\"",

@@ -8,16 +8,21 @@ import re
 import pytest
 from aiohttp import web
 
-from tests.day02.test_trace import steps
-
-# Day 6's middlewares.py is its own: day 5's checks of what a handler may return run on it.
+# Day 6's middlewares.py is its own: day 2's checks of the access log and day 5's of what a
+# handler may return run on it.
+from tests.day02.test_trace import (  # noqa: F401
+    steps,
+    test_the_access_log_gives_the_time_a_request_took_in_milliseconds,
+    test_the_access_log_shows_a_crashed_handler_as_a_500,
+)
 from tests.day05_web import fixtures
+from tests.day05_web import test_app as day_5
 from tests.day05_web.test_app import (  # noqa: F401
     test_a_redirect_string_is_a_302_to_that_path,
     test_the_response_factory_turns_each_kind_of_return_value_into_its_response,
 )
 
-coroweb, serve = fixtures.coroweb, fixtures.serve
+coroweb, serve, timed_client = fixtures.coroweb, fixtures.serve, day_5.timed_client
 
 
 @pytest.fixture

@@ -31,7 +31,9 @@ def serve(aiohttp_client, sessions):
 
         async def me(request):
             session = sessions.read_session(request.cookies.get(sessions.COOKIE_NAME), SECRET)
-            return web.Response(text=session.user_id if session else "nobody")
+            # As the blog checks it: for u1's password hash, an account nobody touched (0).
+            valid = session and session.matches("hash-1", SECRET, generation=0)
+            return web.Response(text=session.user_id if valid else "nobody")
 
         async def signout(request):
             response = web.Response(text="signed out")

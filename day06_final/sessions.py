@@ -62,6 +62,8 @@ def sign_session(
 
 def read_session(value: str | None, secret: str, *, now: float | None = None) -> Session | None:
     """The session in a cookie value; None if it is missing, garbled, tampered with or expired."""
+    if not value:  # most requests, a visitor's: no cookie, nothing to check
+        return None
     try:
         payload, signature = value.rsplit(".", 1)
         user_id, expires, fingerprint = payload.rsplit(".", 2)

@@ -28,9 +28,9 @@ def parser() -> argparse.ArgumentParser:
         "parts", nargs="*", metavar="PART", help=f"any of {', '.join(PARTS)} (default: all)"
     )
     main.add_argument("--quick", action="store_true", help="short runs, to check that it works")
-    main.add_argument("--seconds", type=float, help="length of each wrk run (10; quick: 3)")
+    main.add_argument("--seconds", type=float, help="length of each wrk run (6; quick: 3)")
     main.add_argument("--connections", type=int, default=32, help="wrk's connections (32)")
-    main.add_argument("--rounds", type=int, help="runs of each page, medians shown (3; quick: 1)")
+    main.add_argument("--rounds", type=int, help="runs of each page, medians shown (5; quick: 1)")
     main.add_argument("--load-seconds", type=float, help="length of the mixed load (60; quick: 10)")
     main.add_argument(
         "--fault-seconds", type=float, help="length of each fault under load (5; quick: 2)"
@@ -52,9 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parts = args.parts or list(PARTS)
     quick = args.quick
     settings = pages.Settings(
-        seconds=args.seconds or (3 if quick else 10),
+        seconds=args.seconds or (3 if quick else 6),
         connections=args.connections,
-        rounds=args.rounds or (1 if quick else 3),
+        rounds=args.rounds or (1 if quick else 5),
         memory_checkpoints=(1_000, 10_000) if quick else (10_000, 100_000),
     )
     load_seconds = args.load_seconds or (10 if quick else 60)

@@ -50,6 +50,18 @@ class PageResult:
     def errors(self) -> int:
         return sum(load.errors for load in self.loads)
 
+    def vs(self, baseline: "PageResult") -> float:
+        """Throughput as a ratio to ``baseline``'s: the median of each round's ratio.
+
+        Within a round the two were loaded one right after the other, so a moment when the
+        machine is busier (another virtual machine on the same host) touches both alike; the
+        ratio of the two medians would pair runs of different moments.
+        """
+        ratios = [
+            a.per_second / b.per_second for a, b in zip(self.loads, baseline.loads, strict=True)
+        ]
+        return statistics.median(ratios)
+
 
 @dataclass
 class BackendResult:

@@ -44,7 +44,7 @@ def page_table(results: list[BackendResult]) -> list[str]:
         row = [label]
         for result in results:
             figures, baseline = result.pages[page], result.pages[BASELINE]
-            ratio = figures.per_second / baseline.per_second
+            ratio = figures.vs(baseline)
             row += [
                 f"{figures.per_second:,.0f}",
                 f"{figures.p50_ms:.1f}",
@@ -104,7 +104,7 @@ def page_targets(results: list[BackendResult]) -> list[tuple[str, str, bool]]:
     """(target, what was measured, met) for the page and process targets."""
     checks = []
     for r in results:
-        ratio = r.pages["home"].per_second / r.pages[BASELINE].per_second
+        ratio = r.pages["home"].vs(r.pages[BASELINE])
         checks.append(
             (
                 f"{r.backend}: home page at least {TARGET_RATIO} of the bare baseline",

@@ -290,7 +290,8 @@ def document(
         "## Settings",
         "",
         f"- wrk: 1 thread, {settings.connections} connections, {settings.seconds:.0f} s a run, "
-        f"{settings.rounds} round(s) of every page in turn; the medians are shown",
+        f"{settings.rounds} round(s) of every page in turn; the medians are shown; a ratio to "
+        "the baseline is the median of each round's ratio",
         f"- each database seeded with {settings.posts:,} articles by `python -m day06_final seed`",
         "- errors: socket errors and answers with a status of 400 or more",
         "",

@@ -1,6 +1,7 @@
 """The commands, run as a person runs them: ``python -m day06_final`` and its subcommands, each
 in a process of its own, with what they print and the status they exit with."""
 
+import itertools
 import json
 import re
 import secrets
@@ -88,6 +89,7 @@ def test_create_admin_refuses_a_password_registration_would_refuse_in_one_line(r
     "args, message",
     [
         (["init-db", "--db", "mysql://root:@127.0.0.1:{port}/blog"], "Can't connect"),
+        (["init-db", "--db", "sqlite:///"], "an SQLite URL looks like sqlite:///blog.db"),
         (["--port", "99999"], "port must be a port number"),
     ],
 )
@@ -105,6 +107,10 @@ def test_seed_adds_demo_articles_with_comments_chinese_and_emoji(run, sqlite_db)
     assert "added 49 articles" in result.stdout and "49/49" not in result.stderr
     names = [name for (name,) in query("SELECT name FROM blogs ORDER BY created_at")]
     assert len(names) == 49 and any("👋" in name for name in names)
+    # The first article seeded is the oldest, each next one 90 minutes newer, up to now.
+    dates = [created for (created,) in query("SELECT created_at FROM blogs ORDER BY rowid")]
+    assert all(round(later - earlier) == 5400 for earlier, later in itertools.pairwise(dates))
+    assert 0 < time.time() - dates[-1] <= 5400 + 60
     assert any("写" in name for name in names)
     assert query("SELECT count(*) FROM comments")[0][0] > 0
     # Each comment is written after its article, and none is dated in the future.

@@ -24,8 +24,8 @@ async def echo(coroweb, serve):
     """A client of the day's app with handlers that answer with the arguments they were given."""
 
     @coroweb.post("/typed")
-    async def typed(*, page: int = 1, ratio: float = 0.5, name: str = "anon"):
-        return {"page": page, "ratio": ratio, "name": name}
+    async def typed(*, page: int = 1, ratio: float = 0.5, name: str = "anon", flag: bool = False):
+        return {"page": page, "ratio": ratio, "name": name, "flag": flag}
 
     @coroweb.post("/tags")
     async def tags(*, tag: list[str], score: list[int] = ()):
@@ -69,6 +69,7 @@ REFUSED = [
         "email",
         id="in both the query and the body",
     ),
+    pytest.param("/typed?flag=maybe", {}, "flag", id="bool neither yes nor no"),
     pytest.param("/tags?tag=a&score=x", {}, "score", id="list item not an int"),
     pytest.param("/tags", {}, "tag", id="missing list"),
     pytest.param("/typed?name=%ff%fe", {}, "name", id="query %-escapes not UTF-8"),
@@ -106,6 +107,15 @@ async def test_a_list_parameter_gets_every_value_sent_in_order(echo, url, body, 
     response = await echo.post(url, **body)
     assert response.status == 200, await response.text()
     assert await response.json() == expected
+
+
+@pytest.mark.parametrize(
+    "sent, expected", [("true", True), ("On", True), ("0", False), ("no", False)]
+)
+async def test_a_bool_parameter_takes_the_words_for_yes_and_no_in_any_case(echo, sent, expected):
+    response = await echo.post(f"/typed?flag={sent}")
+    assert response.status == 200, await response.text()
+    assert (await response.json())["flag"] is expected
 
 
 async def test_undecodable_escapes_in_a_value_the_handler_does_not_take_are_let_be(echo):

@@ -59,6 +59,7 @@ async def small(coroweb, aiohttp_client):
 REFUSED = [
     pytest.param("/typed?page=" + "9" * 20, {}, "page", id="int wider than 64 bits"),
     pytest.param("/typed?page=9223372036854775808", {}, "page", id="int just over 64 bits"),
+    pytest.param("/typed?page=-9223372036854775809", {}, "page", id="int just under 64 bits"),
     pytest.param("/typed", {"json": {"page": 2**63}}, "page", id="JSON int over 64 bits"),
     pytest.param("/typed?ratio=nan", {}, "ratio", id="float nan"),
     pytest.param("/typed?ratio=inf", {}, "ratio", id="float inf"),
@@ -116,6 +117,15 @@ async def test_a_bool_parameter_takes_the_words_for_yes_and_no_in_any_case(echo,
     response = await echo.post(f"/typed?flag={sent}")
     assert response.status == 200, await response.text()
     assert (await response.json())["flag"] is expected
+
+
+@pytest.mark.parametrize("page", [-(2**63), 2**63 - 1, 0])
+async def test_the_64_bit_integers_at_both_ends_are_taken(echo, page):
+    for body in ({}, {"json": {"page": page}}):
+        url = "/typed" if body else f"/typed?page={page}"
+        response = await echo.post(url, **body)
+        assert response.status == 200, await response.text()
+        assert (await response.json())["page"] == page
 
 
 async def test_undecodable_escapes_in_a_value_the_handler_does_not_take_are_let_be(echo):

@@ -111,6 +111,8 @@ def test_seed_adds_demo_articles_with_comments_chinese_and_emoji(run, sqlite_db)
     dates = [created for (created,) in query("SELECT created_at FROM blogs ORDER BY rowid")]
     assert all(round(later - earlier) == 5400 for earlier, later in itertools.pairwise(dates))
     assert 0 < time.time() - dates[-1] <= 5400 + 60
+    # Each article has a name of its own: the demo titles come back numbered #2, #3...
+    assert len(set(names)) == len(names) and any(name.endswith(" #13") for name in names)
     assert any("写" in name for name in names)
     assert query("SELECT count(*) FROM comments")[0][0] > 0
     # Each comment is written after its article, and none is dated in the future.

@@ -34,6 +34,19 @@ def test_init_db_creates_the_sqlite_file_readable_by_its_owner_only(run, tmp_pat
     assert mode(path) == "0o600"
 
 
+def test_a_relative_sqlite_path_is_made_private_and_memory_makes_no_file(
+    workbook, day, tmp_path, monkeypatch
+):
+    folder = tmp_path / "here"
+    folder.mkdir()
+    monkeypatch.chdir(folder)  # sqlite:///blog.db is relative to the working directory
+    app = workbook.load(day, "app")
+    app.create_private_sqlite_file("sqlite:///blog.db")
+    assert mode(folder / "blog.db") == "0o600"
+    app.create_private_sqlite_file("sqlite:///:memory:")  # a database that is no file
+    assert sorted(path.name for path in folder.iterdir()) == ["blog.db"]
+
+
 @sqlite_only
 async def test_the_served_blog_creates_its_sqlite_file_private(client, config):
     assert (await client.get("/")).status == 200

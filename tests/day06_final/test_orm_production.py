@@ -24,6 +24,10 @@ pytestmark = pytest.mark.production
 
 # The ORM checks' fixtures (the orm module, an open pool, a model of every field type).
 orm, db, Item, add = test_orm.orm, test_orm.db, test_orm.Item, test_orm.add
+# Day 6's own copy of the metaclass: the blog's seven models rest on its one-key rule.
+test_a_model_without_exactly_one_primary_key_is_a_type_error_when_defined = (
+    test_orm.test_a_model_without_exactly_one_primary_key_is_a_type_error_when_defined
+)
 
 
 # --- reading less: findAll(columns=...) -----------------------------------------------------

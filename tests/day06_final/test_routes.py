@@ -44,7 +44,8 @@ def test_the_routes_command_prints_each_route_of_the_app_once_sorted_by_path(
     assert [method for method, *_ in static] == ["GET"], "the static files, once, as GET"
     assert handled - static == labelled
     assert len(printed) == len(handled), "no route twice; HEAD is left out"
-    assert [row[1] for row in printed] == sorted(row[1] for row in printed)
+    by_path = [(path, method) for method, path, *_ in printed]
+    assert by_path == sorted(by_path), "sorted by path, then method"
     assert {who for _, _, who, _ in printed} == set(WHO)
 
 

@@ -26,6 +26,12 @@ def throttle(workbook, day):
     return workbook.load(day, "throttle")
 
 
+def test_the_limits_are_the_figures_the_readme_states(throttle):
+    # "past 5 failures for one account, or 20 from one client address, within 15 minutes": the
+    # other checks count up to the module's limits, so this one holds them to the README's.
+    assert (throttle.ACCOUNT_LIMIT, throttle.ADDRESS_LIMIT, throttle.WINDOW) == (5, 20, 15 * 60)
+
+
 class Hashes:
     """Every scrypt the blog computes, counted, with the most that ran at one moment."""
 

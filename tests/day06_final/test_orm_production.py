@@ -24,10 +24,12 @@ pytestmark = pytest.mark.production
 
 # The ORM checks' fixtures (the orm module, an open pool, a model of every field type).
 orm, db, Item, add = test_orm.orm, test_orm.db, test_orm.Item, test_orm.add
-# Day 6's own copy of the metaclass: the blog's seven models rest on its one-key rule.
+# Day 6's own copy of the metaclass and the fields: the blog's seven models rest on the one-key
+# rule and on each field type's default (an account's `admin` left out is False).
 test_a_model_without_exactly_one_primary_key_is_a_type_error_when_defined = (
     test_orm.test_a_model_without_exactly_one_primary_key_is_a_type_error_when_defined
 )
+test_each_field_type_has_its_own_default = test_orm.test_each_field_type_has_its_own_default
 
 
 # --- reading less: findAll(columns=...) -----------------------------------------------------
